@@ -1,0 +1,291 @@
+"""The component's arguments: their types and defaults, and the checks that run before anything is registered."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Mapping, Optional, Sequence, TypedDict
+
+import pulumi
+
+from .arns import PARTITIONS, parse_arn
+from .bucket import bucket_name_problem
+from .events import DEFAULT_EVENT_NAMES, OBJECT_CREATED_EVENTS
+from .rule import CLOUDTRAIL, EVENTBRIDGE
+from .target import (DEFAULT_MAX_EVENT_AGE_SECONDS, DEFAULT_MAX_RETRY_ATTEMPTS, EVENT, EVENT_AGE_SECONDS_RANGE,
+                     INPUT_FORMATS, RETRY_ATTEMPTS_RANGE)
+
+DELIVERIES = (CLOUDTRAIL, EVENTBRIDGE)
+
+
+class S3TriggeredStateMachineArgs(TypedDict, total=False):
+    """Arguments of `S3TriggeredStateMachine`. A plain dict with these keys works too."""
+
+    state_machine_arn: pulumi.Input[str]
+    """Required. ARN of the state machine that each new object starts."""
+    bucket_name: Optional[str]
+    """Name of the upload bucket to create. Default: a unique name generated from the component's name."""
+    existing_bucket_name: Optional[str]
+    """Use this bucket, which the stack does not manage, instead of creating one. Its settings are never changed; in
+    EventBridge mode it must already send events to EventBridge. Cannot be combined with `bucket_name`.
+    Default: unset (a bucket is created)."""
+    delivery: Optional[str]
+    """How S3 events reach EventBridge: "cloudtrail" (the tutorial's design: a trail logging data events, rule on
+    "AWS API Call via CloudTrail") or "eventbridge" (S3 EventBridge notifications, "Object Created"; no trail, no
+    CloudTrail charges). Default: "cloudtrail"."""
+    event_names: Optional[Sequence[str]]
+    """The S3 operations that start the state machine, a non-empty subset of PutObject, CompleteMultipartUpload,
+    CopyObject, PostObject. Default: all four (every operation that creates an object)."""
+    key_prefix: Optional[str]
+    """Only keys starting with this prefix start the state machine, e.g. "uploads/". Default: every key."""
+    key_suffix: Optional[str]
+    """Only keys ending with this suffix start the state machine, e.g. ".png". With `key_prefix`, both must hold.
+    Default: every key."""
+    create_trail: Optional[bool]
+    """CloudTrail mode only. False: a trail you already have logs this bucket's write data events, so none is
+    created. Default: unset, meaning true in CloudTrail mode; setting it in EventBridge mode is an error."""
+    trail_name: Optional[str]
+    """Name of the trail. Default: "<component name>-<stack>-trail"."""
+    rule_name: Optional[str]
+    """Name of the EventBridge rule. Default: "<component name>-<stack>-rule"."""
+    role_arn: Optional[pulumi.Input[str]]
+    """ARN of an existing IAM role for EventBridge to assume. Default: a least-privilege role is created."""
+    input_format: Optional[str]
+    """Execution input: "event" (the EventBridge event, as in the tutorial) or "object" (a small, stable document:
+    bucket, key, size, eventName, eventTime, region). Default: "event"."""
+    dead_letter_queue: Optional[bool]
+    """Whether an SQS dead-letter queue catches events that could not start an execution. Default: true."""
+    max_retry_attempts: Optional[int]
+    """Retry attempts for starting an execution, 0 to 185. Default: 185 (AWS's default)."""
+    max_event_age_seconds: Optional[int]
+    """How long to keep retrying, 60 to 86400 seconds. Default: 86400 (AWS's default)."""
+    region: Optional[str]
+    """Region of every regional resource. Default: the provider's region."""
+    force_destroy: Optional[bool]
+    """Whether `pulumi destroy` may delete buckets that still hold objects. Default: false."""
+    tags: Optional[Mapping[str, str]]
+    """Tags for every taggable resource. Default: none."""
+
+
+class ArgumentError(ValueError):
+    """A bad argument, reported before any resource is registered."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    """The validated arguments, defaults applied."""
+
+    name: str
+    state_machine_arn: pulumi.Input[str]
+    delivery: str = CLOUDTRAIL
+    bucket_name: Optional[str] = None
+    existing_bucket_name: Optional[str] = None
+    event_names: tuple[str, ...] = DEFAULT_EVENT_NAMES
+    key_prefix: str = ""
+    key_suffix: str = ""
+    create_trail: bool = True
+    trail_name: str = ""
+    rule_name: str = ""
+    role_arn: Optional[pulumi.Input[str]] = None
+    input_format: str = EVENT
+    dead_letter_queue: bool = True
+    max_retry_attempts: int = DEFAULT_MAX_RETRY_ATTEMPTS
+    max_event_age_seconds: int = DEFAULT_MAX_EVENT_AGE_SECONDS
+    region: Optional[str] = None
+    force_destroy: bool = False
+    tags: Mapping[str, str] = field(default_factory=dict)
+
+    @property
+    def manages_bucket(self) -> bool:
+        return self.existing_bucket_name is None
+
+    @property
+    def creates_trail(self) -> bool:
+        return self.delivery == CLOUDTRAIL and self.create_trail
+
+
+_RULE_NAME = re.compile(r"^[.\-_A-Za-z0-9]{1,64}$")
+_TRAIL_NAME = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9._-]{1,126})[A-Za-z0-9]$")
+_REGION = re.compile(r"^[a-z]{2}(?:-[a-z]+)+-\d+$")
+
+
+def _fail(component: str, argument: str, value: object, valid: str) -> ArgumentError:
+    return ArgumentError(f"S3TriggeredStateMachine {component!r}: argument `{argument}` = {value!r} is invalid: "
+                         f"{valid}")
+
+
+def _choice(component: str, args: Mapping, key: str, choices: tuple[str, ...], default: str) -> str:
+    value = args.get(key)
+    if value is None:
+        return default
+    if value not in choices:
+        raise _fail(component, key, value, "valid values are " + ", ".join(repr(c) for c in choices))
+    return value
+
+
+def _flag(component: str, args: Mapping, key: str, default: Optional[bool]) -> Optional[bool]:
+    value = args.get(key)
+    if value is None:
+        return default
+    if not isinstance(value, bool):
+        raise _fail(component, key, value, "it must be true or false")
+    return value
+
+
+def _bounded(component: str, args: Mapping, key: str, bounds: tuple[int, int], default: int) -> int:
+    value = args.get(key)
+    if value is None:
+        return default
+    if isinstance(value, bool) or not isinstance(value, int) or not bounds[0] <= value <= bounds[1]:
+        raise _fail(component, key, value, f"it must be a whole number from {bounds[0]} to {bounds[1]} (AWS's range)")
+    return value
+
+
+def _key_part(component: str, args: Mapping, key: str) -> str:
+    value = args.get(key)
+    if value is None or value == "":
+        return ""
+    if not isinstance(value, str):
+        raise _fail(component, key, value, "it must be a string")
+    if "*" in value or "?" in value:
+        raise _fail(component, key, value, "it is matched literally, so it must not contain wildcards (* or ?)")
+    if key == "key_prefix" and value.startswith("/"):
+        raise _fail(component, key, value, f"S3 keys do not start with '/'; did you mean {value.lstrip('/')!r}?")
+    if len(value.encode()) > 1024:
+        raise _fail(component, key, value, "S3 keys are at most 1024 bytes long")
+    return value
+
+
+def _arn(component: str, key: str, value: object, service: str, resource_type: str, example: str) -> None:
+    """Check an ARN known at construction (an Output is checked at deploy time by `check_arn`)."""
+    if value is None or isinstance(value, pulumi.Output):
+        return
+    problem = arn_problem(value, service, resource_type)
+    if problem:
+        raise _fail(component, key, value, f"{problem}; expected an ARN like {example!r}")
+
+
+def arn_problem(value: object, service: str, resource_type: str, partition: Optional[str] = None,
+                region: Optional[str] = None) -> Optional[str]:
+    """Why `value` is not an ARN of this service and resource type (and partition, region), or None."""
+    arn = parse_arn(value) if isinstance(value, str) else None
+    if arn is None:
+        return "it is not an ARN"
+    if arn.partition not in PARTITIONS:
+        return f"partition {arn.partition!r} is not an AWS partition"
+    if partition and arn.partition != partition:
+        return f"it is in partition {arn.partition!r}, but the provider's partition is {partition!r}"
+    if arn.service != service:
+        return f"it is an ARN of service {arn.service!r}, not {service!r}"
+    if arn.resource_type != resource_type:
+        return f"it names a {arn.resource_type or arn.resource!r}, not a {resource_type!r}"
+    if region and arn.region != region:
+        return (f"it is in region {arn.region!r}, but the rule is in {region!r}: "
+                "EventBridge targets and the S3 events must be in one region")
+    return None
+
+
+def validate(component: str, args: Mapping, stack: str) -> Settings:
+    """Check every argument and apply the defaults. Raises `ArgumentError` naming the argument, value and fix."""
+    if not isinstance(args, Mapping):
+        raise ArgumentError(f"S3TriggeredStateMachine {component!r}: args must be an S3TriggeredStateMachineArgs "
+                            f"dict, not {type(args).__name__}")
+    known = set(S3TriggeredStateMachineArgs.__annotations__)
+    unknown = sorted(set(args) - known)
+    if unknown:
+        raise ArgumentError(f"S3TriggeredStateMachine {component!r}: unknown argument(s) {', '.join(unknown)}; "
+                            f"valid arguments are {', '.join(sorted(known))}")
+
+    state_machine_arn = args.get("state_machine_arn")
+    if state_machine_arn is None or state_machine_arn == "":
+        raise _fail(component, "state_machine_arn", state_machine_arn,
+                    "it is required: the ARN of the state machine that each new object starts")
+    _arn(component, "state_machine_arn", state_machine_arn, "states", "stateMachine",
+         "arn:aws:states:us-east-2:123456789012:stateMachine:Helloworld")
+    role_arn = args.get("role_arn")
+    _arn(component, "role_arn", role_arn, "iam", "role", "arn:aws:iam::123456789012:role/S3StepFunctionsRole")
+
+    delivery = _choice(component, args, "delivery", DELIVERIES, CLOUDTRAIL)
+    input_format = _choice(component, args, "input_format", INPUT_FORMATS, EVENT)
+
+    bucket_name, existing = args.get("bucket_name"), args.get("existing_bucket_name")
+    if bucket_name is not None and existing is not None:
+        raise _fail(component, "existing_bucket_name", existing,
+                    f"it cannot be combined with `bucket_name` ({bucket_name!r}): give `bucket_name` to create a "
+                    "bucket, or `existing_bucket_name` to use one this stack does not manage")
+    for key, value in (("bucket_name", bucket_name), ("existing_bucket_name", existing)):
+        if value is not None:
+            problem = bucket_name_problem(value)
+            if problem:
+                raise _fail(component, key, value, f"{problem} (AWS bucket naming rules)")
+
+    event_names = args.get("event_names")
+    if event_names is None:
+        event_names = DEFAULT_EVENT_NAMES
+    else:
+        if isinstance(event_names, str) or not isinstance(event_names, Sequence) or not event_names:
+            raise _fail(component, "event_names", event_names,
+                        "it must be a non-empty list drawn from " + ", ".join(OBJECT_CREATED_EVENTS))
+        wrong = [n for n in event_names if n not in OBJECT_CREATED_EVENTS]
+        if wrong:
+            raise _fail(component, "event_names", list(event_names),
+                        f"{', '.join(map(repr, wrong))} do(es) not create objects; valid names are "
+                        + ", ".join(OBJECT_CREATED_EVENTS))
+        event_names = tuple(dict.fromkeys(event_names))
+
+    create_trail = _flag(component, args, "create_trail", None)
+    if create_trail is not None and delivery == EVENTBRIDGE:
+        raise _fail(component, "create_trail", create_trail,
+                    "it applies to delivery='cloudtrail' only; EventBridge mode never uses a trail, so leave it unset")
+
+    region = args.get("region")
+    if region is not None and (not isinstance(region, str) or not _REGION.match(region)):
+        raise _fail(component, "region", region, "it must be an AWS region name such as 'us-east-2'")
+
+    trail_name = args.get("trail_name") or f"{component}-{stack}-trail"
+    if not isinstance(trail_name, str) or not _TRAIL_NAME.match(trail_name) or re.search(r"[._-]{2}", trail_name):
+        raise _fail(component, "trail_name", trail_name,
+                    "trail names are 3-128 letters, digits, '.', '_' or '-', start and end with a letter or digit, "
+                    "with no two special characters in a row")
+    rule_name = args.get("rule_name") or f"{component}-{stack}-rule"
+    if not isinstance(rule_name, str) or not _RULE_NAME.match(rule_name):
+        raise _fail(component, "rule_name", rule_name, "rule names are 1-64 letters, digits, '.', '-' or '_'")
+
+    tags = args.get("tags") or {}
+    if not isinstance(tags, Mapping) or not all(isinstance(k, str) and isinstance(v, str) for k, v in tags.items()):
+        raise _fail(component, "tags", tags, "it must map strings to strings")
+
+    return Settings(
+        name=component,
+        state_machine_arn=state_machine_arn,
+        delivery=delivery,
+        bucket_name=bucket_name,
+        existing_bucket_name=existing,
+        event_names=tuple(event_names),
+        key_prefix=_key_part(component, args, "key_prefix"),
+        key_suffix=_key_part(component, args, "key_suffix"),
+        create_trail=True if create_trail is None else create_trail,
+        trail_name=trail_name,
+        rule_name=rule_name,
+        role_arn=role_arn,
+        input_format=input_format,
+        dead_letter_queue=bool(_flag(component, args, "dead_letter_queue", True)),
+        max_retry_attempts=_bounded(component, args, "max_retry_attempts", RETRY_ATTEMPTS_RANGE,
+                                    DEFAULT_MAX_RETRY_ATTEMPTS),
+        max_event_age_seconds=_bounded(component, args, "max_event_age_seconds", EVENT_AGE_SECONDS_RANGE,
+                                       DEFAULT_MAX_EVENT_AGE_SECONDS),
+        region=region,
+        force_destroy=bool(_flag(component, args, "force_destroy", False)),
+        tags=dict(tags),
+    )
+
+
+def check_environment(settings: Settings, region: str, partition: str) -> None:
+    """The checks that need the provider's region and partition; still before anything is registered."""
+    for key, service, rtype in (("state_machine_arn", "states", "stateMachine"), ("role_arn", "iam", "role")):
+        value = getattr(settings, key)
+        if value is None or isinstance(value, pulumi.Output):
+            continue
+        problem = arn_problem(value, service, rtype, partition, region if service == "states" else None)
+        if problem:
+            raise _fail(settings.name, key, value, problem)

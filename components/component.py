@@ -1,0 +1,207 @@
+"""`S3TriggeredStateMachine`: the imperative shell. It validates, then wires resources to the pure documents.
+
+Reading order follows the data: upload bucket -> trail (CloudTrail mode) -> rule -> role -> dead-letter queue -> target
+-> the state machine that the caller owns.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any, Mapping, Optional
+
+import pulumi
+import pulumi_aws as aws
+
+from . import arns, bucket as bucket_docs, role as role_docs, rule as rule_docs, target as target_docs
+from . import trail as trail_docs
+from .args import S3TriggeredStateMachineArgs, Settings, arn_problem, check_environment, validate
+
+TYPE_TOKEN = "s3-triggered-state-machine:index:S3TriggeredStateMachine"
+
+
+def _json(document: Any) -> str:
+    return json.dumps(document, sort_keys=True)
+
+
+def _aws_provider(opts: Optional[pulumi.ResourceOptions]) -> Optional[pulumi.ProviderResource]:
+    if opts is None:
+        return None
+    if opts.provider is not None:
+        return opts.provider
+    providers = opts.providers or []
+    candidates = providers.values() if isinstance(providers, Mapping) else providers
+    return next((p for p in candidates if getattr(p, "package", None) == "aws"), None)
+
+
+class S3TriggeredStateMachine(pulumi.ComponentResource):
+    """Every new object in an S3 bucket starts an execution of a Step Functions state machine.
+
+    Composes the upload bucket (private, encrypted, versioned, TLS only), the CloudTrail trail with advanced selectors
+    (CloudTrail mode) or the bucket's EventBridge notification (EventBridge mode), the EventBridge rule, a
+    least-privilege role, a dead-letter queue and the rule's target.
+    """
+
+    bucket_name: pulumi.Output[str]
+    """Name of the upload bucket."""
+    bucket_arn: pulumi.Output[str]
+    """ARN of the upload bucket."""
+    rule_name: pulumi.Output[str]
+    """Name of the EventBridge rule."""
+    rule_arn: pulumi.Output[str]
+    """ARN of the EventBridge rule."""
+    role_arn: pulumi.Output[str]
+    """ARN of the role EventBridge assumes to start executions."""
+    event_pattern: pulumi.Output[str]
+    """The rule's event pattern, as a JSON string."""
+    trail_name: pulumi.Output[Optional[str]]
+    """Name of the trail created for the bucket; None where none is created."""
+    trail_arn: pulumi.Output[Optional[str]]
+    """ARN of the trail created for the bucket; None where none is created."""
+    log_bucket_name: pulumi.Output[Optional[str]]
+    """Name of the trail's log bucket; None where no trail is created."""
+    dead_letter_queue_arn: pulumi.Output[Optional[str]]
+    """ARN of the dead-letter queue; None without one."""
+
+    def __init__(self, name: str, args: S3TriggeredStateMachineArgs,
+                 opts: Optional[pulumi.ResourceOptions] = None) -> None:
+        # Everything that can be checked is checked before the component registers, so bad input creates nothing.
+        settings = validate(name, args, pulumi.get_stack())
+        invoke_opts = pulumi.InvokeOptions(parent=opts.parent if opts else None, provider=_aws_provider(opts))
+        account = aws.get_caller_identity(opts=invoke_opts).account_id
+        partition = aws.get_partition(opts=invoke_opts).partition
+        region = settings.region or aws.get_region(opts=invoke_opts).region
+        check_environment(settings, region, partition)
+
+        super().__init__(TYPE_TOKEN, name, None, opts)
+        self._settings, self._region, self._account, self._partition = settings, region, account, partition
+
+        bucket_name, bucket_arn = self._upload_bucket()
+        trail = self._trail(bucket_name) if settings.creates_trail else None
+        rule_arn = arns.rule_arn(partition, region, account, settings.rule_name)
+        pattern = bucket_name.apply(lambda b: _json(rule_docs.event_pattern(
+            settings.delivery, b, settings.event_names, settings.key_prefix, settings.key_suffix)))
+        rule = aws.cloudwatch.EventRule(
+            f"{name}-rule", name=settings.rule_name, event_pattern=pattern, region=settings.region,
+            description=f"New objects in the bucket start the state machine ({settings.delivery} delivery)",
+            tags=settings.tags or None, opts=self._child())
+        role_arn = self._role(rule_arn)
+        queue = self._dead_letter_queue(rule_arn) if settings.dead_letter_queue else None
+        aws.cloudwatch.EventTarget(
+            f"{name}-target",
+            rule=rule.name,
+            arn=self._checked_state_machine_arn(),
+            role_arn=role_arn,
+            region=settings.region,
+            retry_policy=target_docs.retry_policy(settings.max_retry_attempts, settings.max_event_age_seconds),
+            dead_letter_config={"arn": queue.arn} if queue else None,
+            input_transformer=(target_docs.input_transformer(settings.delivery)
+                               if settings.input_format == target_docs.OBJECT else None),
+            opts=self._child())
+
+        self.bucket_name = bucket_name
+        self.bucket_arn = bucket_arn
+        self.rule_name = rule.name
+        self.rule_arn = rule.arn
+        self.role_arn = pulumi.Output.from_input(role_arn)
+        self.event_pattern = pattern
+        self.trail_name = trail.name if trail else pulumi.Output.from_input(None)
+        self.trail_arn = trail.arn if trail else pulumi.Output.from_input(None)
+        self.log_bucket_name = trail.s3_bucket_name if trail else pulumi.Output.from_input(None)
+        self.dead_letter_queue_arn = queue.arn if queue else pulumi.Output.from_input(None)
+        self.register_outputs({
+            "bucket_name": self.bucket_name, "bucket_arn": self.bucket_arn, "rule_name": self.rule_name,
+            "rule_arn": self.rule_arn, "role_arn": self.role_arn, "event_pattern": self.event_pattern,
+            "trail_name": self.trail_name, "trail_arn": self.trail_arn, "log_bucket_name": self.log_bucket_name,
+            "dead_letter_queue_arn": self.dead_letter_queue_arn,
+        })
+
+    # -- helpers -------------------------------------------------------------------------------------------------
+
+    def _child(self, **kwargs: Any) -> pulumi.ResourceOptions:
+        return pulumi.ResourceOptions(parent=self, **kwargs)
+
+    def _private_bucket(self, logical: str, bucket: Optional[str],
+                        policy) -> tuple[aws.s3.Bucket, aws.s3.BucketPolicy]:
+        """A private, encrypted, versioned bucket whose policy is `policy(bucket_arn)`."""
+        s = self._settings
+        created = aws.s3.Bucket(logical, bucket=bucket, force_destroy=s.force_destroy, region=s.region,
+                                tags=s.tags or None, opts=self._child())
+        child = self._child(depends_on=[created])
+        aws.s3.BucketOwnershipControls(f"{logical}-ownership", bucket=created.bucket, region=s.region,
+                                       rule={"object_ownership": "BucketOwnerEnforced"}, opts=child)
+        block = aws.s3.BucketPublicAccessBlock(
+            f"{logical}-public-access-block", bucket=created.bucket, region=s.region, block_public_acls=True,
+            block_public_policy=True, ignore_public_acls=True, restrict_public_buckets=True, opts=child)
+        aws.s3.BucketServerSideEncryptionConfiguration(
+            f"{logical}-encryption", bucket=created.bucket, region=s.region,
+            rules=[{"apply_server_side_encryption_by_default": {"sse_algorithm": "AES256"}}], opts=child)
+        aws.s3.BucketVersioning(f"{logical}-versioning", bucket=created.bucket, region=s.region,
+                                versioning_configuration={"status": "Enabled"}, opts=child)
+        bucket_policy = aws.s3.BucketPolicy(
+            f"{logical}-policy", bucket=created.bucket, region=s.region,
+            policy=created.arn.apply(lambda arn: _json(policy(arn))),
+            opts=self._child(depends_on=[created, block]))
+        return created, bucket_policy
+
+    def _upload_bucket(self) -> tuple[pulumi.Output[str], pulumi.Output[str]]:
+        s = self._settings
+        if not s.manages_bucket:
+            # A bucket this stack does not manage: never rewrite its settings or its notification configuration.
+            name = s.existing_bucket_name
+            return pulumi.Output.from_input(name), pulumi.Output.from_input(arns.bucket_arn(self._partition, name))
+        created, _ = self._private_bucket(f"{s.name}-bucket", s.bucket_name, bucket_docs.tls_only_bucket_policy)
+        if s.delivery == rule_docs.EVENTBRIDGE:
+            aws.s3.BucketNotification(f"{s.name}-bucket-notification", bucket=created.bucket, eventbridge=True,
+                                      region=s.region, opts=self._child(depends_on=[created]))
+        return created.bucket, created.arn
+
+    def _trail(self, bucket_name: pulumi.Output[str]) -> aws.cloudtrail.Trail:
+        s = self._settings
+        trail_arn = arns.trail_arn(self._partition, self._region, self._account, s.trail_name)
+        logs, logs_policy = self._private_bucket(
+            f"{s.name}-trail-logs", None,
+            lambda arn: bucket_docs.cloudtrail_log_bucket_policy(arn, self._account, trail_arn))
+        selectors = bucket_name.apply(lambda b: trail_docs.advanced_event_selectors(
+            arns.bucket_arn(self._partition, b), s.event_names, s.key_prefix))
+        return aws.cloudtrail.Trail(
+            f"{s.name}-trail", name=s.trail_name, s3_bucket_name=logs.bucket, region=s.region,
+            advanced_event_selectors=selectors, enable_logging=True, enable_log_file_validation=True,
+            is_multi_region_trail=False, include_global_service_events=False, tags=s.tags or None,
+            opts=self._child(depends_on=[logs_policy]))
+
+    def _checked_state_machine_arn(self) -> pulumi.Output[str]:
+        """The state machine ARN; one known only at deploy time is checked there, as clearly as at construction."""
+        s = self._settings
+
+        def check(value: str) -> str:
+            problem = arn_problem(value, "states", "stateMachine", self._partition, self._region)
+            if problem:
+                raise ValueError(f"S3TriggeredStateMachine {s.name!r}: argument `state_machine_arn` = {value!r} is "
+                                 f"invalid: {problem}")
+            return value
+
+        return pulumi.Output.from_input(s.state_machine_arn).apply(check)
+
+    def _role(self, rule_arn: str) -> pulumi.Input[str]:
+        s = self._settings
+        if s.role_arn is not None:
+            return s.role_arn
+        role = aws.iam.Role(f"{s.name}-role", assume_role_policy=_json(role_docs.events_trust_policy(
+            self._account, rule_arn)), description="EventBridge starts the state machine for new S3 objects",
+            tags=s.tags or None, opts=self._child())
+        aws.iam.RolePolicy(f"{s.name}-role-start-execution", role=role.id, opts=self._child(),
+                           policy=self._checked_state_machine_arn().apply(
+                               lambda arn: _json(role_docs.start_execution_policy(arn))))
+        return role.arn
+
+    def _dead_letter_queue(self, rule_arn: str) -> aws.sqs.Queue:
+        s = self._settings
+        queue = aws.sqs.Queue(f"{s.name}-dlq", sqs_managed_sse_enabled=True, message_retention_seconds=1209600,
+                              region=s.region, tags=s.tags or None, opts=self._child())
+        aws.sqs.QueuePolicy(f"{s.name}-dlq-policy", queue_url=queue.url, region=s.region, opts=self._child(),
+                            policy=queue.arn.apply(lambda arn: _json(target_docs.dead_letter_queue_policy(
+                                arn, rule_arn))))
+        return queue
+
+
+__all__ = ["S3TriggeredStateMachine", "S3TriggeredStateMachineArgs", "Settings", "TYPE_TOKEN"]
