@@ -612,13 +612,19 @@ def run_program(program_dir, *, stack: str = "dev", config: Optional[dict[str, s
 
 
 def _forget_program_modules(before: set, program_dir: Path) -> None:
+    """Drop the modules a run imported from the program's directory (not installed packages, even if a virtualenv
+    lives inside that directory), so that the next run imports them afresh."""
     root = str(program_dir) + os.sep
+    installed = tuple({str(Path(p).resolve()) + os.sep for p in (sys.prefix, sys.base_prefix, sys.exec_prefix)})
     for name in list(sys.modules):
         if name in before:
             continue
         module_file = getattr(sys.modules.get(name), "__file__", None) or ""
-        if module_file.startswith(root):
-            del sys.modules[name]
+        if not module_file.startswith(root):
+            continue
+        if module_file.startswith(installed) or f"{os.sep}site-packages{os.sep}" in module_file:
+            continue
+        del sys.modules[name]
 
 
 def _run_in_thread(recorder: _Recorder, entry: Path, program_dir: Path, result: dict) -> None:
