@@ -75,6 +75,7 @@ class S3TriggeredStateMachine(pulumi.ComponentResource):
         super().__init__(TYPE_TOKEN, name, None, opts)
         self._settings, self._region, self._account, self._partition = settings, region, account, partition
 
+        state_machine_arn = self._checked_state_machine_arn()
         bucket_name, bucket_arn = self._upload_bucket()
         trail = self._trail(bucket_name) if settings.creates_trail else None
         rule_arn = arns.rule_arn(partition, region, account, settings.rule_name)
@@ -84,12 +85,12 @@ class S3TriggeredStateMachine(pulumi.ComponentResource):
             f"{name}-rule", name=settings.rule_name, event_pattern=pattern, region=settings.region,
             description=f"New objects in the bucket start the state machine ({settings.delivery} delivery)",
             tags=settings.tags or None, opts=self._child())
-        role_arn = self._role(rule_arn)
+        role_arn = self._role(rule_arn, state_machine_arn)
         queue = self._dead_letter_queue(rule_arn) if settings.dead_letter_queue else None
         aws.cloudwatch.EventTarget(
             f"{name}-target",
             rule=rule.name,
-            arn=self._checked_state_machine_arn(),
+            arn=state_machine_arn,
             role_arn=role_arn,
             region=settings.region,
             retry_policy=target_docs.retry_policy(settings.max_retry_attempts, settings.max_event_age_seconds),
@@ -182,7 +183,7 @@ class S3TriggeredStateMachine(pulumi.ComponentResource):
 
         return pulumi.Output.from_input(s.state_machine_arn).apply(check)
 
-    def _role(self, rule_arn: str) -> pulumi.Input[str]:
+    def _role(self, rule_arn: str, state_machine_arn: pulumi.Output[str]) -> pulumi.Input[str]:
         s = self._settings
         if s.role_arn is not None:
             return s.role_arn
@@ -190,7 +191,7 @@ class S3TriggeredStateMachine(pulumi.ComponentResource):
             self._account, rule_arn)), description="EventBridge starts the state machine for new S3 objects",
             tags=s.tags or None, opts=self._child())
         aws.iam.RolePolicy(f"{s.name}-role-start-execution", role=role.id, opts=self._child(),
-                           policy=self._checked_state_machine_arn().apply(
+                           policy=state_machine_arn.apply(
                                lambda arn: _json(role_docs.start_execution_policy(arn))))
         return role.arn
 

@@ -1,0 +1,213 @@
+"""The component under Pulumi's mocks (`pulumi.runtime.set_mocks`): what it registers for each argument.
+
+Substitute used: Pulumi mocks, in-process. Assertions run on recorded registrations after the program finished.
+"""
+
+import json
+
+import pulumi
+import pytest
+
+from components import TYPE_TOKEN, S3TriggeredStateMachine
+from tests.component.conftest import ACCOUNT, REGION, STATE_MACHINE_ARN, run_program
+
+BUCKET_SETTINGS = ("BucketOwnershipControls", "BucketPublicAccessBlock",
+                   "BucketServerSideEncryptionConfiguration", "BucketVersioning", "BucketPolicy")
+
+
+def types(run):
+    return sorted(r.type.rsplit(":", 1)[1] for r in run.resources)
+
+
+def test_cloudtrail_mode_creates_the_tutorial_design(deploy):
+    run = deploy({})
+    assert types(run) == sorted([
+        "S3TriggeredStateMachine", "Bucket", *BUCKET_SETTINGS, "Bucket", *BUCKET_SETTINGS,  # upload + trail logs
+        "Trail", "EventRule", "EventTarget", "Role", "RolePolicy", "Queue", "QueuePolicy"])
+    assert run.resources[0].type == TYPE_TOKEN and run.resources[0].name == "uploads"
+    assert all(r.name.startswith("uploads") for r in run.resources)
+    assert run.outputs["trail_name"] == "uploads-dev-trail"
+    assert run.outputs["rule_name"] == "uploads-dev-rule"
+    assert run.outputs["trail_arn"] == f"arn:aws:cloudtrail:{REGION}:{ACCOUNT}:trail/uploads-dev-trail"
+    assert run.outputs["log_bucket_name"] == run.named("uploads-trail-logs").inputs.get("bucket",
+                                                                                        "uploads-trail-logs-0a1b2c3")
+
+
+def test_eventbridge_mode_has_notification_and_no_trail(deploy):
+    run = deploy({"delivery": "eventbridge"})
+    assert not run.of_type("Trail") and len(run.of_type(":Bucket")) == 1
+    notification = run.one("BucketNotification")
+    assert notification.inputs == {"bucket": run.outputs["bucket_name"], "eventbridge": True}
+    assert run.outputs["trail_arn"] is None and run.outputs["trail_name"] is None
+    assert run.outputs["log_bucket_name"] is None
+    pattern = json.loads(run.outputs["event_pattern"])
+    assert pattern["detail-type"] == ["Object Created"]
+    assert pattern["detail"]["bucket"]["name"] == [run.outputs["bucket_name"]]
+
+
+def test_upload_bucket_is_private_encrypted_versioned_tls_only(deploy):
+    run = deploy({"bucket_name": "username-sfn-tutorial"})
+    bucket = run.named("uploads-bucket")
+    assert bucket.inputs == {"bucket": "username-sfn-tutorial", "forceDestroy": False}
+    assert run.named("uploads-bucket-public-access-block").inputs == {
+        "bucket": "username-sfn-tutorial", "blockPublicAcls": True, "blockPublicPolicy": True,
+        "ignorePublicAcls": True, "restrictPublicBuckets": True}
+    assert run.named("uploads-bucket-ownership").inputs["rule"] == {"objectOwnership": "BucketOwnerEnforced"}
+    assert run.named("uploads-bucket-encryption").inputs["rules"] == [
+        {"applyServerSideEncryptionByDefault": {"sseAlgorithm": "AES256"}}]
+    assert run.named("uploads-bucket-versioning").inputs["versioningConfiguration"] == {"status": "Enabled"}
+    policy = run.named("uploads-bucket-policy").json("policy")
+    assert policy["Statement"][0]["Condition"] == {"Bool": {"aws:SecureTransport": "false"}}
+    assert policy["Statement"][0]["Resource"] == ["arn:aws:s3:::username-sfn-tutorial",
+                                                  "arn:aws:s3:::username-sfn-tutorial/*"]
+    assert run.outputs["bucket_name"] == "username-sfn-tutorial"
+    assert run.outputs["bucket_arn"] == "arn:aws:s3:::username-sfn-tutorial"
+
+
+def test_trail_logs_only_this_buckets_write_data_events(deploy):
+    run = deploy({"bucket_name": "username-sfn-tutorial", "key_prefix": "uploads/", "trail_name": "S3Event"})
+    trail = run.one("Trail").inputs
+    assert trail["name"] == "S3Event"
+    assert trail["isMultiRegionTrail"] is False and trail["includeGlobalServiceEvents"] is False
+    assert trail["enableLogFileValidation"] is True and trail["enableLogging"] is True
+    assert "eventSelectors" not in trail
+    (selector,) = trail["advancedEventSelectors"]
+    assert selector["fieldSelectors"] == [
+        {"field": "eventCategory", "equals": ["Data"]},
+        {"field": "resources.type", "equals": ["AWS::S3::Object"]},
+        {"field": "readOnly", "equals": ["false"]},
+        {"field": "eventName", "equals": ["PutObject", "CompleteMultipartUpload", "CopyObject", "PostObject"]},
+        {"field": "resources.ARN", "startsWiths": ["arn:aws:s3:::username-sfn-tutorial/uploads/"]},
+    ]
+    logs = run.named("uploads-trail-logs")
+    assert trail["s3BucketName"] == "uploads-trail-logs-0a1b2c3" != "username-sfn-tutorial"  # no feedback loop
+    assert logs.inputs["forceDestroy"] is False
+    policy = run.named("uploads-trail-logs-policy").json("policy")
+    trail_arn = f"arn:aws:cloudtrail:{REGION}:{ACCOUNT}:trail/S3Event"
+    assert [s["Sid"] for s in policy["Statement"]] == ["DenyInsecureTransport", "CloudTrailAclCheck",
+                                                       "CloudTrailWrite"]
+    assert policy["Statement"][2]["Resource"] == f"arn:aws:s3:::uploads-trail-logs-0a1b2c3/AWSLogs/{ACCOUNT}/*"
+    assert all(s["Condition"]["StringEquals"]["aws:SourceArn"] == trail_arn for s in policy["Statement"][1:])
+
+
+def test_rule_role_target_and_dead_letter_queue(deploy):
+    run = deploy({"bucket_name": "username-sfn-tutorial", "rule_name": "S3StepFunctions"})
+    rule_arn = f"arn:aws:events:{REGION}:{ACCOUNT}:rule/S3StepFunctions"
+    rule = run.one("EventRule").inputs
+    assert rule["name"] == "S3StepFunctions"
+    assert json.loads(rule["eventPattern"])["detail"]["requestParameters"] == {
+        "bucketName": ["username-sfn-tutorial"]}
+    trust = run.one(":Role").json("assumeRolePolicy")
+    assert trust["Statement"][0]["Condition"]["StringEquals"] == {"aws:SourceAccount": ACCOUNT,
+                                                                  "aws:SourceArn": rule_arn}
+    assert run.one("RolePolicy").json("policy")["Statement"] == [
+        {"Effect": "Allow", "Action": "states:StartExecution", "Resource": STATE_MACHINE_ARN}]
+    target = run.one("EventTarget").inputs
+    assert target["rule"] == "S3StepFunctions"
+    assert target["arn"] == STATE_MACHINE_ARN
+    assert target["roleArn"] == run.outputs["role_arn"] == f"arn:aws:iam::{ACCOUNT}:role/uploads-role-0a1b2c3"
+    assert target["retryPolicy"] == {"maximumRetryAttempts": 185, "maximumEventAgeInSeconds": 86400}
+    assert target["deadLetterConfig"] == {"arn": run.outputs["dead_letter_queue_arn"]}
+    assert "inputTransformer" not in target
+    queue = run.one(":Queue").inputs
+    assert queue == {"sqsManagedSseEnabled": True, "messageRetentionSeconds": 1209600}
+    queue_policy = run.one("QueuePolicy").json("policy")
+    assert queue_policy["Statement"][0]["Condition"] == {"ArnEquals": {"aws:SourceArn": rule_arn}}
+    assert queue_policy["Statement"][0]["Resource"] == run.outputs["dead_letter_queue_arn"]
+
+
+def test_retry_settings_and_no_dead_letter_queue(deploy):
+    run = deploy({"max_retry_attempts": 0, "max_event_age_seconds": 60, "dead_letter_queue": False})
+    target = run.one("EventTarget").inputs
+    assert target["retryPolicy"] == {"maximumRetryAttempts": 0, "maximumEventAgeInSeconds": 60}
+    assert "deadLetterConfig" not in target and not run.of_type("Queue") and not run.of_type("QueuePolicy")
+    assert run.outputs["dead_letter_queue_arn"] is None
+
+
+@pytest.mark.parametrize("delivery,bucket_path", [("cloudtrail", "$.detail.requestParameters.bucketName"),
+                                                  ("eventbridge", "$.detail.bucket.name")])
+def test_object_input_format_uses_an_input_transformer(deploy, delivery, bucket_path):
+    run = deploy({"delivery": delivery, "input_format": "object"})
+    transformer = run.one("EventTarget").inputs["inputTransformer"]
+    assert transformer["inputPaths"]["bucket"] == bucket_path
+    assert json.loads(transformer["inputTemplate"].replace("<size>", "1").replace("null", "1").replace(
+        "<", "").replace(">", "")) .keys() == {"bucket", "key", "size", "eventName", "eventTime", "region"}
+
+
+def test_existing_role_is_used_and_none_is_created(deploy):
+    role = f"arn:aws:iam::{ACCOUNT}:role/existing"
+    run = deploy({"role_arn": role})
+    assert not run.of_type(":Role") and not run.of_type("RolePolicy")
+    assert run.one("EventTarget").inputs["roleArn"] == role == run.outputs["role_arn"]
+
+
+@pytest.mark.parametrize("delivery", ["cloudtrail", "eventbridge"])
+def test_existing_bucket_is_never_touched(deploy, delivery):
+    run = deploy({"existing_bucket_name": "their-bucket", "delivery": delivery})
+    upload_resources = [r for r in run.resources if r.name.startswith("uploads-bucket")]
+    assert upload_resources == []
+    assert not run.of_type("BucketNotification")
+    assert run.outputs["bucket_name"] == "their-bucket" and run.outputs["bucket_arn"] == "arn:aws:s3:::their-bucket"
+    if delivery == "cloudtrail":
+        selectors = run.one("Trail").inputs["advancedEventSelectors"][0]["fieldSelectors"]
+        assert selectors[-1] == {"field": "resources.ARN", "startsWiths": ["arn:aws:s3:::their-bucket/"]}
+
+
+def test_create_trail_false_uses_the_users_trail(deploy):
+    run = deploy({"create_trail": False})
+    assert not run.of_type("Trail") and len(run.of_type(":Bucket")) == 1
+    assert run.outputs["trail_arn"] is None and run.outputs["log_bucket_name"] is None
+    assert json.loads(run.outputs["event_pattern"])["detail-type"] == ["AWS API Call via CloudTrail"]
+
+
+def test_event_names_subset(deploy):
+    run = deploy({"event_names": ["PutObject", "CompleteMultipartUpload"]})
+    assert json.loads(run.outputs["event_pattern"])["detail"]["eventName"] == ["PutObject",
+                                                                               "CompleteMultipartUpload"]
+    selectors = run.one("Trail").inputs["advancedEventSelectors"][0]["fieldSelectors"]
+    assert {"field": "eventName", "equals": ["PutObject", "CompleteMultipartUpload"]} in selectors
+
+
+def test_key_suffix_narrows_the_rule(deploy):
+    run = deploy({"key_prefix": "uploads/", "key_suffix": ".png"})
+    assert json.loads(run.outputs["event_pattern"])["detail"]["requestParameters"]["key"] == [
+        {"wildcard": "uploads/*.png"}]
+
+
+def test_region_pins_every_regional_resource(deploy):
+    arn = f"arn:aws:states:eu-west-1:{ACCOUNT}:stateMachine:Helloworld"
+    run = deploy({"region": "eu-west-1", "state_machine_arn": arn})
+    regional = [r for r in run.resources if r.type.startswith(("aws:s3", "aws:cloudtrail", "aws:cloudwatch",
+                                                               "aws:sqs"))]
+    assert regional and all(r.inputs.get("region") == "eu-west-1" for r in regional)
+    assert all("region" not in r.inputs for r in run.of_type(":Role") + run.of_type("RolePolicy"))
+    assert run.outputs["rule_arn"] == f"arn:aws:events:eu-west-1:{ACCOUNT}:rule/uploads-dev-rule"
+
+
+def test_force_destroy_and_tags(deploy):
+    run = deploy({"force_destroy": True, "tags": {"team": "data"}})
+    assert all(b.inputs["forceDestroy"] is True for b in run.of_type(":Bucket"))
+    taggable = run.of_type(":Bucket") + run.of_type("Trail") + run.of_type("EventRule") + \
+        run.of_type(":Role") + run.of_type(":Queue")
+    assert len(taggable) == 6 and all(r.inputs["tags"] == {"team": "data"} for r in taggable)
+
+
+def test_state_machine_arn_output_is_checked_at_deploy_time():
+    """An ARN only known at deploy time (an Output) is checked there, as clearly as at construction."""
+    wrong = pulumi.Output.from_input(f"arn:aws:lambda:{REGION}:{ACCOUNT}:function:f")
+    with pytest.raises(Exception, match=r"state_machine_arn.*service 'lambda', not 'states'"):
+        run_program(lambda: S3TriggeredStateMachine("uploads", {"state_machine_arn": wrong}))
+
+
+def test_preview_knows_the_pattern_of_an_auto_named_bucket(deploy):
+    """In preview the provider auto-names the bucket, so the pattern is known before anything exists."""
+    run = deploy({"delivery": "eventbridge"}, preview=True)
+    rule = run.one("EventRule").inputs
+    assert json.loads(rule["eventPattern"])["detail"]["bucket"]["name"] == ["uploads-bucket-0a1b2c3"]
+
+
+def test_reusable_from_another_program_with_a_plain_dict():
+    from components import S3TriggeredStateMachine as Imported
+
+    run = run_program(lambda: Imported("reused", dict(state_machine_arn=STATE_MACHINE_ARN, delivery="eventbridge")))
+    assert run.resources[0].type == TYPE_TOKEN and run.one("EventRule").name == "reused-rule"
