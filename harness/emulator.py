@@ -1,0 +1,980 @@
+"""EmulatorBackend: the runner's Backend that creates each resource in LocalStack through boto3.
+
+`create(req, preview=False)` translates the pulumi-aws 7 inputs (wire names, camelCase) into the AWS API calls the
+provider makes, and returns LocalStack's real ids and ARNs under the provider's output names, so that downstream
+resources receive real values, as in `pulumi up`. Every create is appended to a state file
+(`<program>/.harness/state/<stack>.json`) as it happens; `destroy()` deletes in reverse order, as the provider would.
+
+Honesty rules:
+- An unknown resource type, and an input this module does not translate, raise `EmulatorError` naming them:
+  nothing is skipped silently.
+- `aws:cloudtrail/trail:Trail` is NOT emulated (LocalStack's community edition answers 501 for CloudTrail). The trail
+  is validated locally against the rules AWS documents for CreateTrail/PutEventSelectors (name, log bucket and its
+  policy, basic xor advanced selectors, field/operator rules), recorded with status "not emulated", and reported as
+  such. Its outputs are shaped as AWS would return them (ARN from the caller identity), but nothing was created.
+"""
+from __future__ import annotations
+
+import datetime as _dt
+import ipaddress
+import json
+import os
+import re
+import secrets
+import threading
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable
+
+import boto3
+from botocore.config import Config
+from botocore.exceptions import ClientError
+
+DEFAULT_REGION = "us-east-2"
+GLOBAL_REGION = "us-east-1"  # where IAM and STS calls go
+STATUS_CREATED = "created"
+STATUS_NOT_EMULATED = "not emulated"
+
+from .runner import UNKNOWN  # the engine's unknown sentinel
+
+
+class EmulatorError(RuntimeError):
+    """A resource or input the emulator cannot create faithfully, or an AWS error while creating it."""
+
+
+class TrailValidationError(EmulatorError):
+    """The trail would be refused by CloudTrail (checked locally; CloudTrail is not emulated)."""
+
+
+class DestroyError(EmulatorError):
+    """Some resources could not be deleted; they stay in the state file."""
+
+    def __init__(self, failures: list[tuple[dict, str]]):
+        self.failures = failures
+        lines = [f"  {r['type']} {r['name']} ({r['id']}): {msg}" for r, msg in failures]
+        super().__init__(f"destroy left {len(failures)} resource(s) in place:\n" + "\n".join(lines))
+
+
+# --------------------------------------------------------------------------------------------------------- helpers
+def _get(d: dict | None, camel: str, default: Any = None) -> Any:
+    """A nested input by its wire name, tolerating the snake_case spelling of the same key."""
+    if not d:
+        return default
+    if camel in d:
+        return d[camel]
+    snake = re.sub(r"([A-Z])", lambda m: "_" + m.group(1).lower(), camel)
+    return d.get(snake, default)
+
+
+def _present(v: Any) -> bool:
+    """Set to something that would change the call (False, like unset, turns a feature off)."""
+    return v is not None and v is not False and v != "" and v != [] and v != {}
+
+
+def _check_known(req, handled: set[str]) -> None:
+    """Refuse inputs this module does not translate, rather than dropping them silently."""
+    ignored = {"region", "tags", "tagsAll", "__defaults", "forceDestroy", "description"}
+    extra = sorted(k for k, v in req.inputs.items() if k not in handled and k not in ignored and _present(v))
+    if extra:
+        raise EmulatorError(f"{req.type} {req.name!r}: input(s) {', '.join(extra)} are not emulated by "
+                            "harness/emulator.py (refusing rather than silently dropping them)")
+
+
+def _check_no_unknowns(req) -> None:
+    def walk(v, path):
+        if v == UNKNOWN:
+            raise EmulatorError(f"{req.type} {req.name!r}: input {path} is unknown at create time; the emulator "
+                                "needs fully known inputs (update mode)")
+        if isinstance(v, dict):
+            for k, x in v.items():
+                walk(x, f"{path}.{k}" if path else k)
+        elif isinstance(v, list):
+            for i, x in enumerate(v):
+                walk(x, f"{path}[{i}]")
+    walk(req.inputs, "")
+
+
+def pulumi_autoname(name: str, lower: bool = False, max_len: int | None = None) -> str:
+    """`<name>-<7 hex>`, as Pulumi's auto-naming does for the AWS provider."""
+    base = name.lower() if lower else name
+    suffix = "-" + secrets.token_hex(4)[:7]
+    if max_len and len(base) + len(suffix) > max_len:
+        base = base[: max_len - len(suffix)]
+    return base + suffix
+
+
+def terraform_unique_id(prefix: str = "terraform-") -> str:
+    """The provider's `id.UniqueId()` shape: a prefix, a UTC timestamp and a counter (26 characters after it)."""
+    stamp = _dt.datetime.now(_dt.timezone.utc).strftime("%Y%m%d%H%M%S%f")[:-2]  # 20 digits with 1/10ms
+    return f"{prefix}{stamp}{secrets.randbelow(10**6):06d}"
+
+
+def _tags_list(tags: dict | None, key="Key", value="Value") -> list[dict]:
+    return [{key: k, value: v} for k, v in (tags or {}).items()]
+
+
+def _json_text(v: Any) -> str:
+    return v if isinstance(v, str) else json.dumps(v)
+
+
+def _iso(v: Any) -> str:
+    return v.isoformat() if hasattr(v, "isoformat") else str(v)
+
+
+def _code(e: ClientError) -> str:
+    return e.response.get("Error", {}).get("Code", "")
+
+
+# ------------------------------------------------------------------------------------------- trail validation
+_TRAIL_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{1,126}[A-Za-z0-9]$")
+ADVANCED_FIELDS = {
+    "eventCategory", "eventSource", "eventName", "eventType", "readOnly", "resources.type", "resources.ARN",
+    "errorCode", "sessionCredentialFromConsole", "userIdentity.arn", "vpcEndpointId",
+}
+EQUALS_ONLY_FIELDS = ("eventCategory", "resources.type", "readOnly")
+EVENT_CATEGORIES = ("Management", "Data", "NetworkActivity")
+OPERATORS = ("equals", "startsWiths", "endsWiths", "notEquals", "notStartsWiths", "notEndsWiths")
+BASIC_DATA_TYPES = ("AWS::S3::Object", "AWS::Lambda::Function", "AWS::DynamoDB::Table")
+_S3_OBJECT_ARN_PREFIX = re.compile(r"^arn:[a-z-]+:s3:::[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]/")
+
+
+def _ops(fs: dict) -> dict[str, list]:
+    return {op: list(_get(fs, op) or []) for op in OPERATORS if _get(fs, op)}
+
+
+def trail_problems(inputs: dict) -> list[str]:
+    """Why CloudTrail would refuse this trail's name and selectors (CreateTrail/PutEventSelectors rules as AWS
+    documents them); an empty list when it would accept them. Pure: the log bucket is checked by the backend."""
+    problems: list[str] = []
+    name = inputs.get("name") or ""
+    if not (_TRAIL_NAME.match(name) and not re.search(r"[._-]{2}", name)):
+        problems.append(f"trail name {name!r}: 3-128 letters, digits, '.', '_' or '-', starting and ending with a "
+                        "letter or digit, no two of '._-' in a row (InvalidTrailNameException)")
+    else:
+        try:
+            ipaddress.IPv4Address(name)
+            problems.append(f"trail name {name!r} must not be formatted as an IP address")
+        except ValueError:
+            pass
+    if not inputs.get("s3BucketName"):
+        problems.append("s3BucketName is required")
+    basic = inputs.get("eventSelectors") or []
+    advanced = inputs.get("advancedEventSelectors") or []
+    if basic and advanced:
+        problems.append("a trail has either eventSelectors (basic) or advancedEventSelectors, never both "
+                        "(PutEventSelectors: 'You can use either AdvancedEventSelectors or EventSelectors, but not both')")
+    if len(basic) > 5:
+        problems.append(f"{len(basic)} basic event selectors; a trail can have up to 5 (InvalidEventSelectorsException)")
+    resources_total = 0
+    for i, sel in enumerate(basic):
+        where = f"eventSelectors[{i}]"
+        rw = _get(sel, "readWriteType", "All")
+        if rw not in ("ReadOnly", "WriteOnly", "All"):
+            problems.append(f"{where}.readWriteType {rw!r}: valid values are ReadOnly, WriteOnly, All")
+        data = _get(sel, "dataResources") or []
+        if _get(sel, "includeManagementEvents", True) is False and not data:
+            problems.append(f"{where}: with includeManagementEvents false, dataResources must not be empty")
+        for j, dr in enumerate(data):
+            t = _get(dr, "type")
+            values = _get(dr, "values") or []
+            resources_total += len(values)
+            if t not in BASIC_DATA_TYPES:
+                problems.append(f"{where}.dataResources[{j}].type {t!r}: basic selectors log only "
+                                + ", ".join(BASIC_DATA_TYPES) + " (use advanced selectors for others)")
+            if not values:
+                problems.append(f"{where}.dataResources[{j}].values must not be empty")
+            if t == "AWS::S3::Object":
+                for v in values:
+                    if not (re.match(r"^arn:[a-z-]+:s3$", v) or re.match(r"^arn:[a-z-]+:s3:::[^/]+/", v)):
+                        problems.append(f"{where}.dataResources[{j}].values {v!r}: an S3 object ARN prefix is "
+                                        "'arn:PARTITION:s3:::BUCKET/' (trailing slash) or 'arn:PARTITION:s3' for all")
+    if resources_total > 250:
+        problems.append(f"{resources_total} data resources; a trail is limited to 250")
+
+    values_total = 0
+    for i, sel in enumerate(advanced):
+        where = f"advancedEventSelectors[{i}]"
+        fields = _get(sel, "fieldSelectors") or []
+        if not fields:
+            problems.append(f"{where}: fieldSelectors must not be empty")
+            continue
+        by_field: dict[str, list[dict]] = {}
+        for j, fs in enumerate(fields):
+            f = _get(fs, "field")
+            fw = f"{where}.fieldSelectors[{j}] ({f})"
+            ops = _ops(fs)
+            values_total += sum(len(v) for v in ops.values())
+            if f not in ADVANCED_FIELDS:
+                problems.append(f"{fw}: unknown field; valid fields are " + ", ".join(sorted(ADVANCED_FIELDS)))
+                continue
+            by_field.setdefault(f, []).append(ops)
+            if not ops:
+                problems.append(f"{fw}: needs at least one operator with values")
+            for op, vals in ops.items():
+                for v in vals:
+                    if not isinstance(v, str) or not 1 <= len(v) <= 2048:
+                        problems.append(f"{fw}.{op}: values are strings of 1-2048 characters ({v!r})")
+            if f in EQUALS_ONLY_FIELDS and set(ops) - {"equals"}:
+                problems.append(f"{fw}: only the Equals operator is valid for {f} (got {', '.join(sorted(set(ops) - {'equals'}))})")
+            if f == "eventCategory" and any(v not in EVENT_CATEGORIES for v in ops.get("equals", [])):
+                problems.append(f"{fw}: eventCategory must equal one of {', '.join(EVENT_CATEGORIES)}")
+            if f == "readOnly" and any(v not in ("true", "false") for v in ops.get("equals", [])):
+                problems.append(f"{fw}: readOnly equals 'true' or 'false'")
+        for f, occurrences in by_field.items():
+            if len(occurrences) > 1:
+                problems.append(f"{where}: field {f} appears {len(occurrences)} times; each field once per selector")
+        category = (by_field.get("eventCategory") or [{}])[0].get("equals", [])
+        if not category:
+            problems.append(f"{where}: eventCategory is required (Equals Management or Data)")
+        types = (by_field.get("resources.type") or [{}])[0].get("equals", [])
+        if "Data" in category:
+            if not types:
+                problems.append(f"{where}: data events need resources.type (e.g. Equals AWS::S3::Object)")
+            elif len(types) > 1:
+                problems.append(f"{where}: one resources.type value per selector (add a selector per type)")
+        if "Management" in category:
+            for f in by_field:
+                if f not in ("eventCategory", "eventSource", "readOnly"):
+                    problems.append(f"{where}: management-event selectors filter only on eventCategory, "
+                                    f"eventSource and readOnly (not {f})")
+        if types == ["AWS::S3::Object"]:
+            for ops in by_field.get("resources.ARN", []):
+                for op, vals in ops.items():
+                    for v in vals:
+                        if not _S3_OBJECT_ARN_PREFIX.match(v):
+                            problems.append(f"{where}: resources.ARN {op} {v!r}: for AWS::S3::Object the value is "
+                                            "'arn:PARTITION:s3:::BUCKET/' optionally followed by a key (prefix)")
+    if values_total > 500:
+        problems.append(f"{values_total} values in advanced selectors; a trail allows at most 500")
+    return problems
+
+
+def trail_logs_bucket_problems(policy: dict | None, bucket: str, account: str, trail_arn: str,
+                               key_prefix: str = "", partition: str = "aws") -> list[str]:
+    """Why CloudTrail would refuse to write to `bucket` with this bucket policy (InsufficientS3BucketPolicyException).
+
+    Needs an Allow for the service principal cloudtrail.amazonaws.com of s3:GetBucketAcl on the bucket and
+    s3:PutObject on `BUCKET/[PREFIX/]AWSLogs/ACCOUNT/*`, with any aws:SourceArn / aws:SourceAccount condition
+    admitting this trail."""
+    if not policy:
+        return [f"log bucket {bucket!r} has no bucket policy letting cloudtrail.amazonaws.com write to it"]
+    bucket_arn = f"arn:{partition}:s3:::{bucket}"
+    logs_key = f"{key_prefix.strip('/') + '/' if key_prefix else ''}AWSLogs/{account}/"
+
+    def listify(v):
+        return v if isinstance(v, list) else [v]
+
+    def conditions_admit(stmt) -> bool:
+        for op, kv in (stmt.get("Condition") or {}).items():
+            for key, want in kv.items():
+                have = {"aws:sourcearn": trail_arn, "aws:sourceaccount": account,
+                        "s3:x-amz-acl": "bucket-owner-full-control"}.get(key.lower())
+                if have is None:
+                    continue
+                if op.startswith(("StringEquals", "ArnEquals")) and have not in listify(want):
+                    return False
+                if op.startswith(("StringLike", "ArnLike")) and not any(
+                        re.fullmatch(re.escape(w).replace(r"\*", ".*").replace(r"\?", "."), have)
+                        for w in listify(want)):
+                    return False
+        return True
+
+    def allows(action: str, resource: str) -> bool:
+        for stmt in listify(policy.get("Statement", [])):
+            if stmt.get("Effect") != "Allow":
+                continue
+            principal = stmt.get("Principal") or {}
+            services = listify(principal.get("Service", [])) if isinstance(principal, dict) else []
+            if "cloudtrail.amazonaws.com" not in services:
+                continue
+            if not any(a in (action, "s3:*", "*") for a in listify(stmt.get("Action", []))):
+                continue
+            if not any(re.fullmatch(re.escape(r).replace(r"\*", ".*"), resource)
+                       for r in listify(stmt.get("Resource", []))):
+                continue
+            if conditions_admit(stmt):
+                return True
+        return False
+
+    problems = []
+    if not allows("s3:GetBucketAcl", bucket_arn):
+        problems.append(f"log bucket {bucket!r}: its policy does not allow cloudtrail.amazonaws.com s3:GetBucketAcl "
+                        f"on {bucket_arn} for this trail")
+    if not allows("s3:PutObject", f"{bucket_arn}/{logs_key}x"):
+        problems.append(f"log bucket {bucket!r}: its policy does not allow cloudtrail.amazonaws.com s3:PutObject on "
+                        f"{bucket_arn}/{logs_key}* for this trail")
+    return problems
+
+
+# ---------------------------------------------------------------------------------------------------- backend
+@dataclass
+class Record:
+    """One created (or recorded-but-not-emulated) resource, as kept in the state file."""
+
+    type: str
+    name: str
+    urn: str
+    id: str
+    region: str | None
+    status: str
+    outputs: dict
+    delete: dict = field(default_factory=dict)  # what destroy needs
+    note: str = ""
+
+
+class EmulatorBackend:
+    """The runner's Backend for LocalStack. See the module docstring."""
+
+    def __init__(self, endpoint: str, *, state_path: str | os.PathLike | None = None, project: str = "",
+                 stack: str = "dev", default_region: str = DEFAULT_REGION,
+                 echo: Callable[[str], None] | None = print):
+        self.endpoint = endpoint.rstrip("/")
+        self.state_path = Path(state_path) if state_path else None
+        self.project, self.stack = project, stack
+        self.default_region = default_region
+        self.echo = echo or (lambda _msg: None)
+        self.records: list[Record] = []
+        self._lock = threading.RLock()
+        self._clients: dict[tuple[str, str], Any] = {}
+        self._session = boto3.session.Session(aws_access_key_id="test", aws_secret_access_key="test")
+        self._identity: dict | None = None
+
+    # -------------------------------------------------------------------------------------------- clients
+    def client(self, service: str, region: str | None = None):
+        region = region or self.default_region
+        with self._lock:
+            key = (service, region)
+            if key not in self._clients:
+                cfg = Config(retries={"max_attempts": 2, "mode": "standard"}, connect_timeout=5, read_timeout=60,
+                             s3={"addressing_style": "path"})
+                self._clients[key] = self._session.client(service, region_name=region, endpoint_url=self.endpoint,
+                                                          config=cfg)
+            return self._clients[key]
+
+    @property
+    def not_emulated(self) -> list[Record]:
+        return [r for r in self.records if r.status == STATUS_NOT_EMULATED]
+
+    # -------------------------------------------------------------------------------------------- protocol
+    def check(self, req, preview: bool) -> dict:
+        """The provider's Check: schema defaults and auto-names (as harness.mock_outputs does), except that the
+        7 hex digits of an auto-name are drawn at random, as the real provider draws them: names in the emulator
+        must not collide with those of an earlier deployment that was not destroyed."""
+        from .mock_outputs import RULES, MockBackend
+
+        props = MockBackend().check(req, preview)
+        rule = RULES.get(req.type)
+        field_ = rule.auto_name if rule else None
+        if field_ and req.inputs.get(field_) is None and props.get(field_) not in (None, UNKNOWN) \
+                and req.inputs.get("namePrefix") is None:
+            fifo = req.type == "aws:sqs/queue:Queue" and props.get("fifoQueue") is True
+            name = pulumi_autoname(req.name, lower=rule.auto_name_lower,
+                                   max_len=(rule.auto_name_max - 5 if fifo else rule.auto_name_max))
+            props[field_] = name + (".fifo" if fifo else "")
+        return props
+
+    def create(self, req, preview: bool) -> tuple[str, dict]:
+        if req.type.startswith("pulumi:providers:"):
+            return (f"{req.name}-provider", dict(req.inputs))
+        if not req.custom:
+            return ("", {})  # components are not created by any provider
+        handler = _HANDLERS.get(req.type)
+        if handler is None:
+            raise EmulatorError(f"resource type {req.type} ({req.name!r}) is not supported by the emulator backend "
+                                f"(harness/emulator.py); supported: {', '.join(sorted(_HANDLERS))}")
+        if preview:  # nothing is created in a preview: ids and computed outputs stay unknown
+            from .mock_outputs import MockBackend
+
+            return MockBackend().create(req, True)
+        _check_no_unknowns(req)
+        region = req.region or self.default_region
+        try:
+            rec = handler(self, req, region)
+        except ClientError as e:
+            raise EmulatorError(f"{req.type} {req.name!r}: LocalStack refused it: {e}") from e
+        with self._lock:
+            self.records.append(rec)
+            self._save()
+        if rec.status == STATUS_CREATED:
+            self.echo(f"+ {req.type} {req.name} ... created ({rec.id})")
+        else:
+            self.echo(f"~ {req.type} {req.name} ... NOT EMULATED: {rec.note}")
+        return rec.id, rec.outputs
+
+    def identity(self) -> dict:
+        if self._identity is None:
+            self._identity = self.client("sts", GLOBAL_REGION).get_caller_identity()
+        return self._identity
+
+    def invoke(self, token: str, args: dict, region: str | None) -> dict:
+        region = (args or {}).get("region") or region or self.default_region
+        if token == "aws:index/getCallerIdentity:getCallerIdentity":
+            ident = self.identity()
+            return {"accountId": ident["Account"], "arn": ident["Arn"], "userId": ident["UserId"],
+                    "id": ident["Account"]}
+        if token == "aws:index/getPartition:getPartition":
+            return {"partition": "aws", "dnsSuffix": "amazonaws.com", "reverseDnsPrefix": "com.amazonaws",
+                    "id": "aws"}
+        if token == "aws:index/getRegion:getRegion":
+            return {"region": region, "name": region, "endpoint": f"ec2.{region}.amazonaws.com",
+                    "description": region, "id": region}
+        raise EmulatorError(f"invoke {token} is not supported by the emulator backend (harness/emulator.py)")
+
+    # -------------------------------------------------------------------------------------------- state
+    def state(self) -> dict:
+        return {"project": self.project, "stack": self.stack, "endpoint": self.endpoint,
+                "resources": [r.__dict__ for r in self.records]}
+
+    def _save(self) -> None:
+        if self.state_path is None:
+            return
+        self.state_path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = self.state_path.with_suffix(".tmp")
+        tmp.write_text(json.dumps(self.state(), indent=2, default=str))
+        tmp.replace(self.state_path)
+
+    # ==================================================================================== per-type creates
+    def _rec(self, req, region, id_, outputs, status=STATUS_CREATED, note="", **delete) -> Record:
+        return Record(type=req.type, name=req.name, urn=req.urn, id=id_, region=region, status=status,
+                      outputs=outputs, delete=delete, note=note)
+
+    def _bucket(self, req, region):
+        _check_known(req, {"bucket", "bucketPrefix", "objectLockEnabled"})
+        i = req.inputs
+        name = i.get("bucket") or (i["bucketPrefix"] + terraform_unique_id("")[:26] if i.get("bucketPrefix")
+                                   else pulumi_autoname(req.name, lower=True, max_len=63))
+        s3 = self.client("s3", region)
+        kwargs: dict = {"Bucket": name}
+        if region != "us-east-1":
+            kwargs["CreateBucketConfiguration"] = {"LocationConstraint": region}
+        if i.get("objectLockEnabled"):
+            kwargs["ObjectLockEnabledForBucket"] = True
+        s3.create_bucket(**kwargs)
+        if i.get("tags"):
+            s3.put_bucket_tagging(Bucket=name, Tagging={"TagSet": _tags_list(i["tags"])})
+        location = s3.get_bucket_location(Bucket=name).get("LocationConstraint") or "us-east-1"
+        out = dict(i, bucket=name, arn=f"arn:aws:s3:::{name}", bucketDomainName=f"{name}.s3.amazonaws.com",
+                   bucketRegionalDomainName=f"{name}.s3.{location}.amazonaws.com", bucketRegion=location,
+                   region=region, forceDestroy=bool(i.get("forceDestroy", False)),
+                   objectLockEnabled=bool(i.get("objectLockEnabled", False)), tagsAll=dict(i.get("tags") or {}),
+                   hostedZoneId=_S3_HOSTED_ZONES.get(location, ""))
+        return self._rec(req, region, name, out, bucket=name, forceDestroy=bool(i.get("forceDestroy", False)))
+
+    def _bucket_versioning(self, req, region):
+        _check_known(req, {"bucket", "versioningConfiguration", "expectedBucketOwner", "mfa"})
+        i = req.inputs
+        conf = i.get("versioningConfiguration") or {}
+        vc = {"Status": _get(conf, "status")}
+        if _get(conf, "mfaDelete"):
+            vc["MFADelete"] = _get(conf, "mfaDelete")
+        kwargs = {"Bucket": i["bucket"], "VersioningConfiguration": vc}
+        if i.get("mfa"):
+            kwargs["MFA"] = i["mfa"]
+        if i.get("expectedBucketOwner"):
+            kwargs["ExpectedBucketOwner"] = i["expectedBucketOwner"]
+        s3 = self.client("s3", region)
+        s3.put_bucket_versioning(**kwargs)
+        got = s3.get_bucket_versioning(Bucket=i["bucket"])
+        if got.get("Status") != vc["Status"]:
+            raise EmulatorError(f"{req.type} {req.name!r}: versioning reads back {got.get('Status')!r}, "
+                                f"expected {vc['Status']!r}")
+        return self._rec(req, region, i["bucket"], dict(i, region=region), bucket=i["bucket"],
+                         versioning=vc["Status"])
+
+    def _bucket_sse(self, req, region):
+        _check_known(req, {"bucket", "rules", "expectedBucketOwner"})
+        i = req.inputs
+        rules = []
+        for r in i.get("rules") or []:
+            d = _get(r, "applyServerSideEncryptionByDefault") or {}
+            rule: dict = {}
+            if d:
+                rule["ApplyServerSideEncryptionByDefault"] = {"SSEAlgorithm": _get(d, "sseAlgorithm")}
+                if _get(d, "kmsMasterKeyId"):
+                    rule["ApplyServerSideEncryptionByDefault"]["KMSMasterKeyID"] = _get(d, "kmsMasterKeyId")
+            if _get(r, "bucketKeyEnabled") is not None:
+                rule["BucketKeyEnabled"] = bool(_get(r, "bucketKeyEnabled"))
+            rules.append(rule)
+        s3 = self.client("s3", region)
+        s3.put_bucket_encryption(Bucket=i["bucket"], ServerSideEncryptionConfiguration={"Rules": rules})
+        got = s3.get_bucket_encryption(Bucket=i["bucket"])["ServerSideEncryptionConfiguration"]["Rules"]
+        want = [r.get("ApplyServerSideEncryptionByDefault", {}).get("SSEAlgorithm") for r in rules]
+        have = [r.get("ApplyServerSideEncryptionByDefault", {}).get("SSEAlgorithm") for r in got]
+        if want != have:
+            raise EmulatorError(f"{req.type} {req.name!r}: encryption reads back {have}, expected {want}")
+        return self._rec(req, region, i["bucket"], dict(i, region=region), bucket=i["bucket"])
+
+    def _bucket_pab(self, req, region):
+        keys = ("blockPublicAcls", "blockPublicPolicy", "ignorePublicAcls", "restrictPublicBuckets")
+        _check_known(req, {"bucket", "skipDestroy", *keys})
+        i = req.inputs
+        conf = {k[0].upper() + k[1:]: bool(i.get(k, False)) for k in keys}
+        s3 = self.client("s3", region)
+        s3.put_public_access_block(Bucket=i["bucket"], PublicAccessBlockConfiguration=conf)
+        got = s3.get_public_access_block(Bucket=i["bucket"])["PublicAccessBlockConfiguration"]
+        if got != conf:
+            raise EmulatorError(f"{req.type} {req.name!r}: reads back {got}, expected {conf}")
+        out = dict(i, region=region, **{k: bool(i.get(k, False)) for k in keys})
+        return self._rec(req, region, i["bucket"], out, bucket=i["bucket"], skipDestroy=bool(i.get("skipDestroy")))
+
+    def _bucket_ownership(self, req, region):
+        _check_known(req, {"bucket", "rule"})
+        i = req.inputs
+        ownership = _get(i.get("rule") or {}, "objectOwnership")
+        s3 = self.client("s3", region)
+        s3.put_bucket_ownership_controls(Bucket=i["bucket"],
+                                         OwnershipControls={"Rules": [{"ObjectOwnership": ownership}]})
+        got = s3.get_bucket_ownership_controls(Bucket=i["bucket"])["OwnershipControls"]["Rules"][0]["ObjectOwnership"]
+        if got != ownership:
+            raise EmulatorError(f"{req.type} {req.name!r}: ownership reads back {got!r}, expected {ownership!r}")
+        return self._rec(req, region, i["bucket"], dict(i, region=region), bucket=i["bucket"])
+
+    def _bucket_policy(self, req, region):
+        _check_known(req, {"bucket", "policy"})
+        i = req.inputs
+        policy = _json_text(i["policy"])
+        self.client("s3", region).put_bucket_policy(Bucket=i["bucket"], Policy=policy)
+        return self._rec(req, region, i["bucket"], dict(i, policy=policy, region=region), bucket=i["bucket"])
+
+    def _bucket_notification(self, req, region):
+        _check_known(req, {"bucket", "eventbridge", "queues", "topics", "lambdaFunctions"})
+        i = req.inputs
+        conf: dict = {}
+        if i.get("eventbridge"):
+            conf["EventBridgeConfiguration"] = {}
+
+        def filt(x):
+            rules = []
+            if _get(x, "filterPrefix"):
+                rules.append({"Name": "prefix", "Value": _get(x, "filterPrefix")})
+            if _get(x, "filterSuffix"):
+                rules.append({"Name": "suffix", "Value": _get(x, "filterSuffix")})
+            return {"Filter": {"Key": {"FilterRules": rules}}} if rules else {}
+
+        for src, key, arn_key in (("queues", "QueueConfigurations", "queueArn"),
+                                  ("topics", "TopicConfigurations", "topicArn"),
+                                  ("lambdaFunctions", "LambdaFunctionConfigurations", "lambdaFunctionArn")):
+            for x in i.get(src) or []:
+                arn_field = {"queueArn": "QueueArn", "topicArn": "TopicArn",
+                             "lambdaFunctionArn": "LambdaFunctionArn"}[arn_key]
+                item = {arn_field: _get(x, arn_key), "Events": list(_get(x, "events") or []), **filt(x)}
+                if _get(x, "id"):
+                    item["Id"] = _get(x, "id")
+                conf.setdefault(key, []).append(item)
+        s3 = self.client("s3", region)
+        s3.put_bucket_notification_configuration(Bucket=i["bucket"], NotificationConfiguration=conf)
+        got = s3.get_bucket_notification_configuration(Bucket=i["bucket"])
+        if bool(i.get("eventbridge")) != ("EventBridgeConfiguration" in got):
+            raise EmulatorError(f"{req.type} {req.name!r}: EventBridge notification reads back "
+                                f"{'EventBridgeConfiguration' in got}, expected {bool(i.get('eventbridge'))}")
+        out = dict(i, region=region, eventbridge=bool(i.get("eventbridge", False)))
+        return self._rec(req, region, i["bucket"], out, bucket=i["bucket"])
+
+    def _role(self, req, region):
+        _check_known(req, {"name", "namePrefix", "assumeRolePolicy", "path", "maxSessionDuration",
+                           "permissionsBoundary", "forceDetachPolicies"})
+        i = req.inputs
+        name = i.get("name") or (i["namePrefix"] + terraform_unique_id("")[:26] if i.get("namePrefix")
+                                 else pulumi_autoname(req.name, max_len=64))
+        kwargs: dict = {"RoleName": name, "AssumeRolePolicyDocument": _json_text(i["assumeRolePolicy"]),
+                        "Path": i.get("path") or "/"}
+        if i.get("description"):
+            kwargs["Description"] = i["description"]
+        if i.get("maxSessionDuration"):
+            kwargs["MaxSessionDuration"] = int(i["maxSessionDuration"])
+        if i.get("permissionsBoundary"):
+            kwargs["PermissionsBoundary"] = i["permissionsBoundary"]
+        if i.get("tags"):
+            kwargs["Tags"] = _tags_list(i["tags"])
+        role = self.client("iam", GLOBAL_REGION).create_role(**kwargs)["Role"]
+        out = dict(i, name=name, arn=role["Arn"], uniqueId=role["RoleId"], createDate=_iso(role["CreateDate"]),
+                   path=role.get("Path", "/"), maxSessionDuration=role.get("MaxSessionDuration", 3600),
+                   assumeRolePolicy=kwargs["AssumeRolePolicyDocument"], description=i.get("description", ""),
+                   forceDetachPolicies=bool(i.get("forceDetachPolicies", False)),
+                   tagsAll=dict(i.get("tags") or {}))
+        return self._rec(req, None, name, out, role=name)
+
+    def _role_policy(self, req, region):
+        _check_known(req, {"name", "namePrefix", "policy", "role"})
+        i = req.inputs
+        name = i.get("name") or (i["namePrefix"] + terraform_unique_id("")[:26] if i.get("namePrefix")
+                                 else pulumi_autoname(req.name, max_len=128))
+        role = i["role"]
+        policy = _json_text(i["policy"])
+        self.client("iam", GLOBAL_REGION).put_role_policy(RoleName=role, PolicyName=name, PolicyDocument=policy)
+        return self._rec(req, None, f"{role}:{name}", dict(i, name=name, policy=policy), role=role, policy=name)
+
+    def _state_machine(self, req, region):
+        _check_known(req, {"name", "namePrefix", "definition", "roleArn", "type", "loggingConfiguration",
+                           "tracingConfiguration", "publish", "encryptionConfiguration"})
+        i = req.inputs
+        name = i.get("name") or (i["namePrefix"] + terraform_unique_id("")[:26] if i.get("namePrefix")
+                                 else pulumi_autoname(req.name, max_len=80))
+        kwargs: dict = {"name": name, "definition": _json_text(i["definition"]), "roleArn": i["roleArn"],
+                        "type": i.get("type") or "STANDARD"}
+        lc = i.get("loggingConfiguration")
+        if lc:
+            kwargs["loggingConfiguration"] = {"level": _get(lc, "level", "OFF"),
+                                              "includeExecutionData": bool(_get(lc, "includeExecutionData", False))}
+            if _get(lc, "logDestination"):
+                kwargs["loggingConfiguration"]["destinations"] = [
+                    {"cloudWatchLogsLogGroup": {"logGroupArn": _get(lc, "logDestination")}}]
+        tc = i.get("tracingConfiguration")
+        if tc:
+            kwargs["tracingConfiguration"] = {"enabled": bool(_get(tc, "enabled", False))}
+        if i.get("publish"):
+            kwargs["publish"] = True
+        if i.get("tags"):
+            kwargs["tags"] = _tags_list(i["tags"], "key", "value")
+        if i.get("encryptionConfiguration"):
+            ec = i["encryptionConfiguration"]
+            kwargs["encryptionConfiguration"] = {k2: _get(ec, k1) for k1, k2 in
+                                                 (("type", "type"), ("kmsKeyId", "kmsKeyId"),
+                                                  ("kmsDataKeyReusePeriodSeconds", "kmsDataKeyReusePeriodSeconds"))
+                                                 if _get(ec, k1) is not None}
+        sfn = self.client("stepfunctions", region)
+        created = sfn.create_state_machine(**kwargs)
+        desc = sfn.describe_state_machine(stateMachineArn=created["stateMachineArn"])
+        out = dict(i, name=name, arn=created["stateMachineArn"], creationDate=_iso(created["creationDate"]),
+                   status=desc.get("status", "ACTIVE"), type=kwargs["type"], definition=kwargs["definition"],
+                   roleArn=i["roleArn"], revisionId=desc.get("revisionId", ""),
+                   stateMachineVersionArn=created.get("stateMachineVersionArn", ""),
+                   description=desc.get("description", ""), region=region, tagsAll=dict(i.get("tags") or {}))
+        return self._rec(req, region, created["stateMachineArn"], out, arn=created["stateMachineArn"])
+
+    def _queue(self, req, region):
+        attr_map = {
+            "delaySeconds": "DelaySeconds", "maxMessageSize": "MaximumMessageSize",
+            "messageRetentionSeconds": "MessageRetentionPeriod", "receiveWaitTimeSeconds": "ReceiveMessageWaitTimeSeconds",
+            "visibilityTimeoutSeconds": "VisibilityTimeout", "policy": "Policy", "redrivePolicy": "RedrivePolicy",
+            "redriveAllowPolicy": "RedriveAllowPolicy", "kmsMasterKeyId": "KmsMasterKeyId",
+            "kmsDataKeyReusePeriodSeconds": "KmsDataKeyReusePeriodSeconds",
+            "sqsManagedSseEnabled": "SqsManagedSseEnabled", "fifoQueue": "FifoQueue",
+            "contentBasedDeduplication": "ContentBasedDeduplication", "deduplicationScope": "DeduplicationScope",
+            "fifoThroughputLimit": "FifoThroughputLimit",
+        }
+        _check_known(req, {"name", "namePrefix", *attr_map})
+        i = req.inputs
+        fifo = bool(i.get("fifoQueue"))
+        name = i.get("name") or pulumi_autoname(req.name, max_len=80 - (5 if fifo else 0)) + (".fifo" if fifo else "")
+        attrs = {}
+        for k, a in attr_map.items():
+            v = i.get(k)
+            if v is None or v == "" or (k == "fifoQueue" and not v):
+                continue
+            attrs[a] = (str(v).lower() if isinstance(v, bool) else _json_text(v) if isinstance(v, dict) else str(v))
+        kwargs: dict = {"QueueName": name, "Attributes": attrs}
+        if i.get("tags"):
+            kwargs["tags"] = dict(i["tags"])
+        sqs = self.client("sqs", region)
+        url = sqs.create_queue(**kwargs)["QueueUrl"]
+        got = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["All"])["Attributes"]
+        out = dict(i, name=name, url=url, arn=got["QueueArn"], region=region,
+                   delaySeconds=int(got.get("DelaySeconds", 0)), maxMessageSize=int(got.get("MaximumMessageSize", 262144)),
+                   messageRetentionSeconds=int(got.get("MessageRetentionPeriod", 345600)),
+                   receiveWaitTimeSeconds=int(got.get("ReceiveMessageWaitTimeSeconds", 0)),
+                   visibilityTimeoutSeconds=int(got.get("VisibilityTimeout", 30)),
+                   sqsManagedSseEnabled=got.get("SqsManagedSseEnabled", "false") == "true",
+                   fifoQueue=fifo, tagsAll=dict(i.get("tags") or {}))
+        return self._rec(req, region, url, out, url=url)
+
+    def _queue_policy(self, req, region):
+        _check_known(req, {"queueUrl", "policy"})
+        i = req.inputs
+        policy = _json_text(i["policy"])
+        sqs = self.client("sqs", region)
+        sqs.set_queue_attributes(QueueUrl=i["queueUrl"], Attributes={"Policy": policy})
+        got = sqs.get_queue_attributes(QueueUrl=i["queueUrl"], AttributeNames=["Policy"])["Attributes"].get("Policy")
+        if not got or json.loads(got) != json.loads(policy):
+            raise EmulatorError(f"{req.type} {req.name!r}: queue policy reads back {got!r}")
+        return self._rec(req, region, i["queueUrl"], dict(i, policy=policy, region=region), url=i["queueUrl"])
+
+    def _event_rule(self, req, region):
+        _check_known(req, {"name", "namePrefix", "eventPattern", "scheduleExpression", "eventBusName", "roleArn",
+                           "state", "isEnabled"})
+        i = req.inputs
+        name = i.get("name") or (i["namePrefix"] + terraform_unique_id("")[:26] if i.get("namePrefix")
+                                 else pulumi_autoname(req.name, max_len=64))
+        state = i.get("state") or ("DISABLED" if i.get("isEnabled") is False else "ENABLED")
+        bus = i.get("eventBusName") or "default"
+        kwargs: dict = {"Name": name, "State": state, "EventBusName": bus}
+        if i.get("eventPattern"):
+            kwargs["EventPattern"] = _json_text(i["eventPattern"])
+            # put_rule in LocalStack accepts invalid patterns (AWS does not): check with test_event_pattern, which
+            # validates like AWS, so a pattern AWS would refuse is refused here too.
+            self._validate_pattern(req, region, kwargs["EventPattern"])
+        if i.get("scheduleExpression"):
+            kwargs["ScheduleExpression"] = i["scheduleExpression"]
+        if i.get("description"):
+            kwargs["Description"] = i["description"]
+        if i.get("roleArn"):
+            kwargs["RoleArn"] = i["roleArn"]
+        if i.get("tags"):
+            kwargs["Tags"] = _tags_list(i["tags"])
+        arn = self.client("events", region).put_rule(**kwargs)["RuleArn"]
+        rid = name if bus == "default" else f"{bus}/{name}"
+        out = dict(i, name=name, arn=arn, eventBusName=bus, state=state, region=region,
+                   eventPattern=kwargs.get("EventPattern", ""), tagsAll=dict(i.get("tags") or {}))
+        return self._rec(req, region, rid, out, rule=name, bus=bus)
+
+    def _validate_pattern(self, req, region, pattern: str) -> None:
+        probe = {"id": "0", "account": self.identity()["Account"], "source": "harness.validate", "time":
+                 "2020-01-01T00:00:00Z", "region": region, "resources": [], "detail-type": "validate", "detail": {}}
+        try:
+            self.client("events", region).test_event_pattern(EventPattern=pattern, Event=json.dumps(probe))
+        except ClientError as e:
+            raise EmulatorError(f"{req.type} {req.name!r}: EventBridge refuses the event pattern: "
+                                f"{e.response['Error'].get('Message')}") from e
+
+    def _event_target(self, req, region):
+        _check_known(req, {"rule", "arn", "targetId", "roleArn", "input", "inputPath", "inputTransformer",
+                           "retryPolicy", "deadLetterConfig", "eventBusName", "sqsTarget"})
+        i = req.inputs
+        target_id = i.get("targetId") or terraform_unique_id()
+        bus = i.get("eventBusName") or "default"
+        t: dict = {"Id": target_id, "Arn": i["arn"]}
+        if i.get("roleArn"):
+            t["RoleArn"] = i["roleArn"]
+        if i.get("input") is not None:
+            t["Input"] = i["input"]
+        if i.get("inputPath") is not None:
+            t["InputPath"] = i["inputPath"]
+        it = i.get("inputTransformer")
+        if it:
+            t["InputTransformer"] = {"InputTemplate": _get(it, "inputTemplate")}
+            if _get(it, "inputPaths"):
+                t["InputTransformer"]["InputPathsMap"] = dict(_get(it, "inputPaths"))
+        rp = i.get("retryPolicy")
+        if rp:
+            t["RetryPolicy"] = {}
+            if _get(rp, "maximumRetryAttempts") is not None:
+                t["RetryPolicy"]["MaximumRetryAttempts"] = int(_get(rp, "maximumRetryAttempts"))
+            if _get(rp, "maximumEventAgeInSeconds") is not None:
+                t["RetryPolicy"]["MaximumEventAgeInSeconds"] = int(_get(rp, "maximumEventAgeInSeconds"))
+        dlc = i.get("deadLetterConfig")
+        if dlc and _get(dlc, "arn"):
+            t["DeadLetterConfig"] = {"Arn": _get(dlc, "arn")}
+        if i.get("sqsTarget") and _get(i["sqsTarget"], "messageGroupId"):
+            t["SqsParameters"] = {"MessageGroupId": _get(i["sqsTarget"], "messageGroupId")}
+        ev = self.client("events", region)
+        resp = ev.put_targets(Rule=i["rule"], EventBusName=bus, Targets=[t])
+        if resp.get("FailedEntryCount"):
+            raise EmulatorError(f"{req.type} {req.name!r}: put_targets failed: {resp['FailedEntries']}")
+        got = [x for x in ev.list_targets_by_rule(Rule=i["rule"], EventBusName=bus)["Targets"] if x["Id"] == target_id]
+        if not got or got[0]["Arn"] != t["Arn"]:
+            raise EmulatorError(f"{req.type} {req.name!r}: target reads back {got}")
+        rid = f"{i['rule']}-{target_id}" if bus == "default" else f"{bus}-{i['rule']}-{target_id}"
+        out = dict(i, targetId=target_id, eventBusName=bus, region=region)
+        return self._rec(req, region, rid, out, rule=i["rule"], bus=bus, target_id=target_id)
+
+    def _trail(self, req, region):
+        _check_known(req, {"name", "s3BucketName", "s3KeyPrefix", "advancedEventSelectors", "eventSelectors",
+                           "enableLogging", "enableLogFileValidation", "includeGlobalServiceEvents",
+                           "isMultiRegionTrail", "isOrganizationTrail", "insightSelectors", "kmsKeyId",
+                           "cloudWatchLogsGroupArn", "cloudWatchLogsRoleArn", "snsTopicName"})
+        i = dict(req.inputs)
+        if not i.get("name"):
+            i["name"] = pulumi_autoname(req.name, max_len=128)
+        account = self.identity()["Account"]
+        arn = f"arn:aws:cloudtrail:{region}:{account}:trail/{i['name']}"
+        problems = trail_problems(i)
+        bucket = i.get("s3BucketName")
+        if bucket:
+            s3 = self.client("s3", region)
+            try:
+                s3.head_bucket(Bucket=bucket)
+                try:
+                    policy = json.loads(s3.get_bucket_policy(Bucket=bucket)["Policy"])
+                except ClientError as e:
+                    if _code(e) not in ("NoSuchBucketPolicy",):
+                        raise
+                    policy = None
+                problems += trail_logs_bucket_problems(policy, bucket, account, arn, i.get("s3KeyPrefix") or "")
+            except ClientError as e:
+                if _code(e) in ("404", "NoSuchBucket", "NotFound"):
+                    problems.append(f"log bucket {bucket!r} does not exist (S3BucketDoesNotExistException)")
+                else:
+                    raise
+        if problems:
+            raise TrailValidationError(f"{req.type} {req.name!r}: CloudTrail would refuse this trail "
+                                       "(validated locally; CloudTrail is not emulated):\n  - " + "\n  - ".join(problems))
+        out = dict(i, arn=arn, homeRegion=region, region=region, snsTopicArn="", tagsAll=dict(i.get("tags") or {}),
+                   enableLogging=i.get("enableLogging", True), isMultiRegionTrail=bool(i.get("isMultiRegionTrail")),
+                   includeGlobalServiceEvents=i.get("includeGlobalServiceEvents", True))
+        note = ("CloudTrail is not emulated by LocalStack (501): validated locally (name, log bucket policy, "
+                "selectors), recorded, NOT created; no S3 data events will be delivered by it")
+        return self._rec(req, region, arn, out, status=STATUS_NOT_EMULATED, note=note, name=i["name"])
+
+
+_S3_HOSTED_ZONES = {"us-east-1": "Z3AQBSTGFYJSTF", "us-east-2": "Z2O1EMRO9K5GLX", "us-west-1": "Z2F56UZL2M1ACD",
+                    "us-west-2": "Z3BJ6K6RIION7M", "eu-west-1": "Z1BKCTXD74EZPE", "eu-central-1": "Z21DNDUVLTQW6Q"}
+
+_HANDLERS: dict[str, Callable] = {
+    "aws:s3/bucket:Bucket": EmulatorBackend._bucket,
+    "aws:s3/bucketVersioning:BucketVersioning": EmulatorBackend._bucket_versioning,
+    "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration": EmulatorBackend._bucket_sse,
+    "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock": EmulatorBackend._bucket_pab,
+    "aws:s3/bucketOwnershipControls:BucketOwnershipControls": EmulatorBackend._bucket_ownership,
+    "aws:s3/bucketPolicy:BucketPolicy": EmulatorBackend._bucket_policy,
+    "aws:s3/bucketNotification:BucketNotification": EmulatorBackend._bucket_notification,
+    "aws:cloudtrail/trail:Trail": EmulatorBackend._trail,
+    "aws:cloudwatch/eventRule:EventRule": EmulatorBackend._event_rule,
+    "aws:cloudwatch/eventTarget:EventTarget": EmulatorBackend._event_target,
+    "aws:iam/role:Role": EmulatorBackend._role,
+    "aws:iam/rolePolicy:RolePolicy": EmulatorBackend._role_policy,
+    "aws:sqs/queue:Queue": EmulatorBackend._queue,
+    "aws:sqs/queuePolicy:QueuePolicy": EmulatorBackend._queue_policy,
+    "aws:sfn/stateMachine:StateMachine": EmulatorBackend._state_machine,
+}
+SUPPORTED_TYPES = tuple(_HANDLERS)
+
+
+# ------------------------------------------------------------------------------------------------------ destroy
+def load_state(path: str | os.PathLike) -> dict:
+    return json.loads(Path(path).read_text())
+
+
+def _empty_bucket(s3, bucket: str) -> int:
+    """Delete every object version, delete marker and multipart upload (the provider's force_destroy)."""
+    n = 0
+    for page in s3.get_paginator("list_object_versions").paginate(Bucket=bucket):
+        objs = [{"Key": v["Key"], "VersionId": v["VersionId"]}
+                for v in page.get("Versions", []) + page.get("DeleteMarkers", [])]
+        for k in range(0, len(objs), 1000):
+            s3.delete_objects(Bucket=bucket, Delete={"Objects": objs[k:k + 1000], "Quiet": True})
+            n += len(objs[k:k + 1000])
+    for page in s3.get_paginator("list_multipart_uploads").paginate(Bucket=bucket):
+        for u in page.get("Uploads", []):
+            s3.abort_multipart_upload(Bucket=bucket, Key=u["Key"], UploadId=u["UploadId"])
+    return n
+
+
+def _bucket_contents(s3, bucket: str) -> int:
+    resp = s3.list_object_versions(Bucket=bucket, MaxKeys=1000)
+    return len(resp.get("Versions", [])) + len(resp.get("DeleteMarkers", []))
+
+
+def _ignore_missing(fn, *codes):
+    try:
+        fn()
+    except ClientError as e:
+        if _code(e) not in codes:
+            raise
+
+
+def delete_record(backend: EmulatorBackend, r: dict) -> str:
+    """Delete one recorded resource the way the provider does. Returns a short description; raises on refusal."""
+    t, d, region = r["type"], r.get("delete", {}), r.get("region")
+    if r.get("status") == STATUS_NOT_EMULATED:
+        return "nothing to delete (not emulated)"
+    s3 = backend.client("s3", region)
+    gone = ("NoSuchBucket", "404")
+    if t == "aws:s3/bucket:Bucket":
+        bucket = d["bucket"]
+        if d.get("forceDestroy"):
+            n = _empty_bucket(s3, bucket)
+            _ignore_missing(lambda: s3.delete_bucket(Bucket=bucket), *gone)
+            return f"deleted (forceDestroy: {n} object version(s) removed)"
+        try:
+            s3.delete_bucket(Bucket=bucket)
+        except ClientError as e:
+            if _code(e) == "BucketNotEmpty":
+                n = _bucket_contents(s3, bucket)
+                raise EmulatorError(
+                    f"bucket {bucket!r} is not empty ({n}{'+' if n >= 1000 else ''} object version(s) or delete "
+                    f"marker(s)) and forceDestroy is false: refusing to delete it, as the AWS provider does "
+                    f"(BucketNotEmpty). Its objects are kept. Empty it, or set forceDestroy, then destroy again.") from e
+            if _code(e) not in gone:
+                raise
+        return "deleted"
+    if t == "aws:s3/bucketVersioning:BucketVersioning":
+        if d.get("versioning") == "Enabled":  # the provider suspends versioning on delete; it cannot be disabled
+            _ignore_missing(lambda: s3.put_bucket_versioning(Bucket=d["bucket"],
+                                                             VersioningConfiguration={"Status": "Suspended"}), *gone)
+            return "versioning suspended"
+        return "removed from state"
+    simple = {
+        "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration":
+            lambda: s3.delete_bucket_encryption(Bucket=d["bucket"]),
+        "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock":
+            lambda: None if d.get("skipDestroy") else s3.delete_public_access_block(Bucket=d["bucket"]),
+        "aws:s3/bucketOwnershipControls:BucketOwnershipControls":
+            lambda: s3.delete_bucket_ownership_controls(Bucket=d["bucket"]),
+        "aws:s3/bucketPolicy:BucketPolicy": lambda: s3.delete_bucket_policy(Bucket=d["bucket"]),
+        "aws:s3/bucketNotification:BucketNotification":
+            lambda: s3.put_bucket_notification_configuration(Bucket=d["bucket"], NotificationConfiguration={}),
+    }
+    if t in simple:
+        _ignore_missing(simple[t], *gone)
+        return "deleted"
+    iam = backend.client("iam", GLOBAL_REGION)
+    if t == "aws:iam/rolePolicy:RolePolicy":
+        _ignore_missing(lambda: iam.delete_role_policy(RoleName=d["role"], PolicyName=d["policy"]), "NoSuchEntity")
+        return "deleted"
+    if t == "aws:iam/role:Role":
+        _ignore_missing(lambda: iam.delete_role(RoleName=d["role"]), "NoSuchEntity")
+        return "deleted"
+    if t == "aws:sfn/stateMachine:StateMachine":
+        _ignore_missing(lambda: backend.client("stepfunctions", region).delete_state_machine(stateMachineArn=d["arn"]),
+                        "StateMachineDoesNotExist")
+        return "deleted"
+    sqs = backend.client("sqs", region)
+    if t == "aws:sqs/queuePolicy:QueuePolicy":
+        _ignore_missing(lambda: sqs.set_queue_attributes(QueueUrl=d["url"], Attributes={"Policy": ""}),
+                        "AWS.SimpleQueueService.NonExistentQueue", "QueueDoesNotExist")
+        return "deleted"
+    if t == "aws:sqs/queue:Queue":
+        _ignore_missing(lambda: sqs.delete_queue(QueueUrl=d["url"]),
+                        "AWS.SimpleQueueService.NonExistentQueue", "QueueDoesNotExist")
+        return "deleted"
+    ev = backend.client("events", region)
+    if t == "aws:cloudwatch/eventTarget:EventTarget":
+        _ignore_missing(lambda: ev.remove_targets(Rule=d["rule"], EventBusName=d["bus"], Ids=[d["target_id"]]),
+                        "ResourceNotFoundException")
+        return "deleted"
+    if t == "aws:cloudwatch/eventRule:EventRule":
+        _ignore_missing(lambda: ev.delete_rule(Name=d["rule"], EventBusName=d["bus"]), "ResourceNotFoundException")
+        return "deleted"
+    raise EmulatorError(f"destroy: resource type {t} is not supported by the emulator backend")
+
+
+def destroy(state_path: str | os.PathLike, endpoint: str | None = None,
+            echo: Callable[[str], None] | None = print) -> list[dict]:
+    """Delete what the state file records, newest first. Resources that cannot be deleted (a non-empty bucket
+    without forceDestroy) stay, with everything else deleted, and `DestroyError` is raised naming them; the state
+    file then holds just those. Returns the records deleted."""
+    echo = echo or (lambda _m: None)
+    path = Path(state_path)
+    state = load_state(path)
+    backend = EmulatorBackend(endpoint or state["endpoint"], state_path=None, project=state.get("project", ""),
+                              stack=state.get("stack", "dev"), echo=echo)
+    remaining: list[dict] = []
+    failures: list[tuple[dict, str]] = []
+    deleted: list[dict] = []
+    for r in reversed(state["resources"]):
+        try:
+            what = delete_record(backend, r)
+        except (EmulatorError, ClientError) as e:
+            failures.append((r, str(e)))
+            remaining.insert(0, r)
+            echo(f"- {r['type']} {r['name']} ... FAILED: {e}")
+            continue
+        deleted.append(r)
+        echo(f"- {r['type']} {r['name']} ... {what}")
+    if remaining:
+        state["resources"] = remaining
+        path.write_text(json.dumps(state, indent=2, default=str))
+        raise DestroyError(failures)
+    path.unlink()
+    return deleted
+
+
+def wait_for(predicate: Callable[[], Any], timeout: float, interval: float = 0.2) -> Any:
+    """Poll until `predicate()` is truthy or `timeout` passes; returns its last value."""
+    deadline = time.monotonic() + timeout
+    while True:
+        value = predicate()
+        if value or time.monotonic() >= deadline:
+            return value
+        time.sleep(interval)
