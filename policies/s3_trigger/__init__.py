@@ -1,0 +1,50 @@
+"""The s3-triggered-state-machine policy pack's rules, importable without starting the pack.
+
+``policies/__main__.py`` (run with cwd=policies/) does ``from s3_trigger import ...``; tests, the
+gate and the benchmarks import ``policies.s3_trigger``. Nothing here starts a gRPC server:
+:func:`build_pack` does, and it blocks.
+
+Reusable pure modules: :mod:`.patterns` (event patterns), :mod:`.selectors` (which S3 data events a
+trail logs and bills), :mod:`.regions`, :mod:`.iam`, :mod:`.graph`, :mod:`.values`.
+"""
+
+from __future__ import annotations
+
+from .bucket_checks import EVENTBRIDGE_ENABLED, eventbridge_enabled_policy
+from .region_checks import SAME_REGION, same_region_policy
+from .rule_checks import COPY_OBJECT, OBJECT_CREATED_EVENTS, copy_object_policy, object_created_events_policy
+from .selectors import (explain_trail_event, multipart_billed_events, put_object_billed_events,
+                        trail_logs_event, trail_logs_management_events)
+from .target_checks import (DEAD_LETTER_QUEUE, LEAST_PRIVILEGE, dead_letter_queue_policy,
+                            least_privilege_policy)
+from .trail_checks import (NO_FEEDBACK_LOOP, TRAIL_COST, TRAIL_LOGS_BUCKET, no_feedback_loop_policy,
+                           trail_cost_policy, trail_logs_bucket_policy)
+
+PACK_NAME = "s3-triggered-state-machine"
+PACK_DESCRIPTION = ("Stops the mistakes that make S3-triggered Step Functions workflows fail silently: "
+                    "regions, event names, trails, notifications, roles, dead-letter queues and cost.")
+
+#: Every policy name, in the order of the README.
+POLICY_NAMES = (SAME_REGION, OBJECT_CREATED_EVENTS, COPY_OBJECT, TRAIL_LOGS_BUCKET, EVENTBRIDGE_ENABLED,
+                NO_FEEDBACK_LOOP, LEAST_PRIVILEGE, DEAD_LETTER_QUEUE, TRAIL_COST)
+
+
+def all_policies() -> list:
+    """Fresh instances of the nine policies (pulumi_policy Policy objects)."""
+    return [same_region_policy(), object_created_events_policy(), copy_object_policy(),
+            trail_logs_bucket_policy(), eventbridge_enabled_policy(), no_feedback_loop_policy(),
+            least_privilege_policy(), dead_letter_queue_policy(), trail_cost_policy()]
+
+
+POLICIES = all_policies()
+
+
+def build_pack() -> None:
+    """Start the pack: pulumi_policy serves gRPC on 127.0.0.1, prints the port, and blocks."""
+    from pulumi_policy import PolicyPack  # pylint: disable=import-outside-toplevel
+    PolicyPack(name=PACK_NAME, policies=all_policies(), description=PACK_DESCRIPTION)
+
+
+__all__ = ["PACK_NAME", "PACK_DESCRIPTION", "POLICIES", "POLICY_NAMES", "all_policies", "build_pack",
+           "explain_trail_event", "multipart_billed_events", "put_object_billed_events", "trail_logs_event",
+           "trail_logs_management_events"]

@@ -1,0 +1,158 @@
+"""Turning pure checks into pulumi_policy policies that never crash and never silently downgrade.
+
+* Props are converted with :func:`values.plain` before any check sees them, so pulumi_policy's
+  ``UnknownValueError`` (which would turn a mandatory policy into an advisory "can't run during
+  preview" note) cannot be raised by our code. Should it be raised anyway, it is caught here and
+  reported at the policy's own level.
+* Any other exception inside a check becomes a violation at the policy's level that says the
+  resource or stack could not be verified (rather than a gRPC error that fails the whole run).
+* A check raises :class:`NotApplicable` to say "not applicable, because ..."; resource checks pass
+  it on as pulumi_policy's not-applicable reply.
+"""
+
+from __future__ import annotations
+
+import traceback
+from dataclasses import dataclass
+from typing import Any, Callable, Iterable, Mapping
+
+from pulumi_policy import (EnforcementLevel, PolicyConfigSchema, ResourceValidationPolicy,
+                           StackValidationPolicy)
+
+from .graph import StackGraph
+from .regions import resolve_region, stack_region
+from .values import plain
+
+try:  # pulumi_policy's internal errors that must propagate unchanged
+    from pulumi_policy.policy import _NotApplicableError  # type: ignore
+except ImportError:  # pragma: no cover
+    _NotApplicableError = ()  # type: ignore
+from pulumi_policy.proxy import UnknownValueError
+
+#: Prefix of every message about a value that is unknown during preview.
+CANNOT_VERIFY = "cannot verify during preview"
+
+
+class NotApplicable(Exception):
+    """Raised by a check: the policy does not apply to this resource/stack (with the reason)."""
+
+    def __init__(self, reason: str):
+        super().__init__(reason)
+        self.reason = reason
+
+
+@dataclass
+class Finding:
+    """One violation: the message and, for stack policies, the URN of the offending resource."""
+    message: str
+    urn: str | None = None
+
+
+@dataclass
+class ResourceInput:
+    """What a resource check sees: plain props (inputs), region, config."""
+    type: str
+    name: str
+    urn: str
+    props: dict
+    provider_props: dict | None
+    config: Mapping[str, Any]
+
+    @property
+    def region(self):
+        return resolve_region(self.type, self.props, self.provider_props, stack_region())
+
+
+ResourceCheck = Callable[[ResourceInput], Iterable[Finding]]
+StackCheck = Callable[[StackGraph, Mapping[str, Any]], Iterable[Finding]]
+
+
+def _config(args: Any) -> dict:
+    try:
+        cfg = plain(args.get_config())
+        return cfg if isinstance(cfg, dict) else {}
+    except Exception:  # noqa: BLE001
+        return {}
+
+
+def _internal_error(name: str, what: str, exc: BaseException) -> str:
+    tb = traceback.extract_tb(exc.__traceback__)
+    where = f" at {tb[-1].filename.rsplit('/', 1)[-1]}:{tb[-1].lineno}" if tb else ""
+    return (f"policy {name} failed while checking {what} ({type(exc).__name__}: {exc}{where}); "
+            "the resources were NOT verified. Please report this with the resource's properties.")
+
+
+def resource_policy(name: str, description: str, level: EnforcementLevel, types: Iterable[str],
+                    check: ResourceCheck, config_schema: PolicyConfigSchema | None = None
+                    ) -> ResourceValidationPolicy:
+    """A ResourceValidationPolicy that runs ``check`` on resources of ``types``."""
+    types = tuple(types)
+
+    def validate(args: Any, report_violation: Callable[..., None]) -> None:
+        rtype = getattr(args, "resource_type", "")
+        if rtype not in types:
+            return
+        try:
+            props = plain(getattr(args, "props", None))
+            provider = getattr(args, "provider", None)
+            pprops = plain(getattr(provider, "props", None)) if provider is not None else None
+            ri = ResourceInput(rtype, str(getattr(args, "name", "")), str(getattr(args, "urn", "")),
+                               props if isinstance(props, dict) else {},
+                               pprops if isinstance(pprops, dict) else None, _config(args))
+            findings = list(check(ri))
+        except NotApplicable as na:
+            args.not_applicable(na.reason)
+            return
+        except _NotApplicableError:  # type: ignore[misc]
+            raise
+        except UnknownValueError as exc:
+            report_violation(f"{CANNOT_VERIFY}: {exc.message}")
+            return
+        except Exception as exc:  # noqa: BLE001 - never crash the pack
+            report_violation(_internal_error(name, f"{rtype} '{getattr(args, 'name', '')}'", exc))
+            return
+        for f in findings:
+            report_violation(f.message)
+
+    return ResourceValidationPolicy(name=name, description=description, validate=validate,
+                                    enforcement_level=level, config_schema=config_schema)
+
+
+def stack_policy(name: str, description: str, level: EnforcementLevel, check: StackCheck,
+                 config_schema: PolicyConfigSchema | None = None) -> StackValidationPolicy:
+    """A StackValidationPolicy that runs ``check`` on the stack graph (props are outputs)."""
+
+    def validate(args: Any, report_violation: Callable[..., None]) -> None:
+        try:
+            graph = StackGraph.from_stack_args(args)
+            findings = list(check(graph, _config(args)))
+        except NotApplicable as na:
+            args.not_applicable(na.reason)
+            return
+        except _NotApplicableError:  # type: ignore[misc]
+            raise
+        except UnknownValueError as exc:
+            report_violation(f"{CANNOT_VERIFY}: {exc.message}", None)
+            return
+        except Exception as exc:  # noqa: BLE001
+            report_violation(_internal_error(name, "the stack", exc), None)
+            return
+        for f in findings:
+            report_violation(f.message, f.urn)
+
+    return StackValidationPolicy(name=name, description=description, validate=validate,
+                                 enforcement_level=level, config_schema=config_schema)
+
+
+def config_list(config: Mapping[str, Any], key: str) -> list[str]:
+    v = config.get(key) if isinstance(config, Mapping) else None
+    return [x for x in v if isinstance(x, str)] if isinstance(v, list) else []
+
+
+def config_int(config: Mapping[str, Any], key: str, default: int, lo: int, hi: int) -> int:
+    v = config.get(key) if isinstance(config, Mapping) else None
+    try:
+        n = int(v) if v is not None and not isinstance(v, bool) else default
+    except (TypeError, ValueError, OverflowError):
+        n = default
+    return max(lo, min(hi, n))

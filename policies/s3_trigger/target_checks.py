@@ -1,0 +1,220 @@
+"""Policies on state machine targets: s3-trigger-least-privilege-role, s3-trigger-dead-letter-queue."""
+
+from __future__ import annotations
+
+from typing import Any, Iterable, Mapping
+
+from pulumi_policy import EnforcementLevel
+
+from .framework import CANNOT_VERIFY, Finding, stack_policy
+from .graph import (POLICY_ATTACHMENT, QUEUE, QUEUE_POLICY, ROLE, ROLE_POLICY, ROLE_POLICY_ATTACHMENT,
+                    STATE_MACHINE, TARGET, Node, StackGraph, TargetLink)
+from .iam import (action_matches, assume_statements, broader_actions, principal_services, read_policy)
+from .values import as_str, contains_unknown, get, is_unknown, short
+
+LEAST_PRIVILEGE = "s3-trigger-least-privilege-role"
+DEAD_LETTER_QUEUE = "s3-trigger-dead-letter-queue"
+EVENTS = "events.amazonaws.com"
+START = "states:StartExecution"
+
+
+def _refers_to(graph: StackGraph, node: Node, prop: str, target: Node) -> bool:
+    value = node.props.get(prop)
+    idents = target.identities()
+    if isinstance(value, str) and value in idents:
+        return True
+    if isinstance(value, list) and any(isinstance(v, str) and v in idents for v in value):
+        return True
+    return target in graph.deps(node, prop)
+
+
+def _sm_matches(resource: str, link: TargetLink) -> bool:
+    if link.arn:
+        return resource == link.arn
+    if link.node is not None:
+        arn = as_str(link.node.props.get("arn"))
+        if arn:
+            return resource == arn
+        name = as_str(link.node.props.get("name"))
+        return bool(name) and resource.endswith(f":stateMachine:{name}") and resource.startswith("arn:")
+    return False
+
+
+def _document_findings(graph: StackGraph, owner: Node, prop: str, value: Any, link: TargetLink,
+                       what: str) -> list[str]:
+    pd = read_policy(value)
+    if pd.doc.missing:
+        return []
+    if pd.doc.error or pd.problems:
+        return [f"{what} is unusable: {pd.doc.error or '; '.join(pd.problems)}"]
+    sms = [d for d in graph.deps(owner, prop) if d.type == STATE_MACHINE]
+    from_target = link.node is not None and link.node in sms and all(s is link.node for s in sms)
+    if pd.doc.unknown and not isinstance(pd.doc.value, dict):
+        if from_target:
+            return []  # computed from the target state machine alone (checked in full on update)
+        return [f"{CANNOT_VERIFY}: {what} is unknown and its property dependencies do not show that it "
+                "comes from the target state machine"
+                + (f" (it depends on {', '.join(s.label() for s in sms[:3])})" if sms else "")]
+    out: list[str] = []
+    for s in pd.statements:
+        if not s.allows:
+            continue
+        extra = broader_actions(s.actions, START)
+        if extra:
+            out.append(f"{what} Statement[{s.index}] allows {', '.join(map(str, extra[:5]))}; the role needs "
+                       f"only {START}")
+        if s.not_resources is not None:
+            out.append(f"{what} Statement[{s.index}] uses NotResource, which grants every other resource")
+        for r in s.resources or ([] if s.not_resources is not None else ["<no Resource>"]):
+            if is_unknown(r) or contains_unknown(r):
+                if not from_target:
+                    out.append(f"{CANNOT_VERIFY}: {what} Statement[{s.index}] has a Resource unknown during "
+                               "preview that does not come from the target state machine")
+            elif not isinstance(r, str) or "*" in r or "?" in r:
+                out.append(f"{what} Statement[{s.index}] allows Resource {short(r, 80)}: a wildcard; use the "
+                           "state machine's ARN")
+            elif not _sm_matches(r, link):
+                if link.arn is None and link.node is None:
+                    continue
+                out.append(f"{what} Statement[{s.index}] allows Resource {r}, which is not the target "
+                           f"state machine ({link.arn or link.node.label()})")
+    return out
+
+
+def _trust_findings(role: Node) -> list[str]:
+    pd = read_policy(role.props.get("assumeRolePolicy"))
+    if pd.doc.unknown and not isinstance(pd.doc.value, dict):
+        return [f"{CANNOT_VERIFY}: the trust policy (assumeRolePolicy) of {role.label()} is unknown"]
+    if pd.doc.missing or pd.doc.error or pd.problems:
+        return [f"the trust policy of {role.label()} is unusable: "
+                f"{pd.doc.error or '; '.join(pd.problems) or 'missing'}"]
+    out, events_ok = [], False
+    for s in assume_statements(pd):
+        if s.not_principal is not None:
+            out.append(f"the trust policy of {role.label()} uses NotPrincipal: every other principal may "
+                       "assume the role")
+            continue
+        services, others = principal_services(s.principal)
+        foreign = [sv for sv in services if sv != EVENTS] + others
+        if foreign:
+            out.append(f"{role.label()} can be assumed by {', '.join(foreign[:4])}, not only {EVENTS}")
+        if EVENTS in services:
+            events_ok = True
+    if not events_ok and not out:
+        out.append(f"{EVENTS} cannot assume {role.label()}, so EventBridge cannot start the execution")
+    return out
+
+
+def check_least_privilege(graph: StackGraph, config: Mapping[str, Any]) -> Iterable[Finding]:
+    for target in graph.of_type(TARGET):
+        link = graph.target_state_machine(target)
+        if not link.is_state_machine:
+            continue
+        role_arn = target.props.get("roleArn")
+        roles = graph.linked(target, "roleArn", (ROLE,), role_arn)
+        if not roles:
+            if role_arn is None or role_arn == "":
+                yield Finding(f"{target.label()} targets a state machine without a roleArn: EventBridge needs a "
+                              f"role that {EVENTS} can assume with {START} on that state machine", target.urn)
+            elif is_unknown(role_arn):
+                yield Finding(f"{target.label()}: {CANNOT_VERIFY}: its roleArn is unknown and does not depend "
+                              "on a role in this stack", target.urn)
+            continue  # a role this stack does not manage cannot be inspected
+        role = roles[0]
+        problems = _trust_findings(role)
+        managed = role.props.get("managedPolicyArns")
+        if isinstance(managed, list) and managed:
+            problems.append(f"{role.label()} has managed policies {short(managed, 120)}: only an inline "
+                            f"policy with {START} on the state machine is least privilege")
+        elif is_unknown(managed) and any(d.type != ROLE for d in graph.deps(role, "managedPolicyArns")):
+            problems.append(f"{role.label()} has managed policies attached (managedPolicyArns)")
+        for att in graph.of_type(ROLE_POLICY_ATTACHMENT):
+            if _refers_to(graph, att, "role", role):
+                problems.append(f"{att.label()} attaches {short(att.props.get('policyArn'), 100)} to "
+                                f"{role.label()}: only {START} on the state machine is least privilege")
+        for att in graph.of_type(POLICY_ATTACHMENT):
+            if _refers_to(graph, att, "roles", role):
+                problems.append(f"{att.label()} attaches {short(att.props.get('policyArn'), 100)} to "
+                                f"{role.label()}")
+        inline = role.props.get("inlinePolicies")
+        for i, ip in enumerate(inline if isinstance(inline, list) else []):
+            if isinstance(ip, dict) and ip.get("policy") not in (None, ""):
+                problems.extend(_document_findings(graph, role, "inlinePolicies", ip.get("policy"), link,
+                                                   f"inline policy {ip.get('name') or i} of {role.label()}"))
+        granted = False
+        for rp in graph.of_type(ROLE_POLICY):
+            if _refers_to(graph, rp, "role", role):
+                granted = True
+                problems.extend(_document_findings(graph, rp, "policy", rp.props.get("policy"), link,
+                                                   rp.label()))
+        if not granted and not (isinstance(inline, list) and inline):
+            pass  # no permissions at all: the target fails, but that is not over-privilege
+        for p in problems:
+            yield Finding(f"{target.label()} (state machine target): {p}", target.urn)
+
+
+# --------------------------------------------------------------------------------------------
+# Dead-letter queue and retry policy (advisory)
+# --------------------------------------------------------------------------------------------
+
+def _queue_policy_ok(graph: StackGraph, queue: Node) -> str | None:
+    policies = [qp for qp in graph.of_type(QUEUE_POLICY) if _refers_to(graph, qp, "queueUrl", queue)]
+    if not policies:
+        return (f"{queue.label()} has no queue policy letting {EVENTS} sqs:SendMessage, so failed events "
+                "cannot be delivered to it")
+    for qp in policies:
+        pd = read_policy(qp.props.get("policy"))
+        if pd.doc.unknown:
+            return None
+        for s in pd.statements:
+            services, _ = principal_services(s.principal)
+            if s.allows and EVENTS in services and any(action_matches(a, "sqs:SendMessage")
+                                                       for a in (s.actions or [])):
+                return None
+    return f"the queue policy of {queue.label()} does not let {EVENTS} sqs:SendMessage"
+
+
+def check_dead_letter_queue(graph: StackGraph, config: Mapping[str, Any]) -> Iterable[Finding]:
+    for target in graph.of_type(TARGET):
+        if not graph.target_state_machine(target).is_state_machine:
+            continue
+        problems = []
+        dlc = target.props.get("deadLetterConfig")
+        dlq = get(dlc, "arn") if isinstance(dlc, dict) else dlc
+        if dlq is None or dlq == "" or (isinstance(dlc, list) and not dlc):
+            problems.append("no dead-letter queue (deadLetterConfig.arn): events that cannot be delivered "
+                            "after the retries are dropped without a trace")
+        else:
+            queues = graph.linked(target, "deadLetterConfig", (QUEUE,), dlq)
+            if queues:
+                msg = _queue_policy_ok(graph, queues[0])
+                if msg:
+                    problems.append(msg)
+        rp = target.props.get("retryPolicy")
+        if rp is None or (isinstance(rp, dict) and not rp):
+            problems.append("no retryPolicy: the defaults (185 attempts over 24 hours) apply silently; "
+                            "set maximumRetryAttempts and maximumEventAgeInSeconds deliberately")
+        elif isinstance(rp, dict):
+            att, age = rp.get("maximumRetryAttempts"), rp.get("maximumEventAgeInSeconds")
+            if isinstance(att, (int, float)) and not isinstance(att, bool) and not 0 <= att <= 185:
+                problems.append(f"retryPolicy.maximumRetryAttempts {att} is outside 0-185")
+            if isinstance(age, (int, float)) and not isinstance(age, bool) and not 60 <= age <= 86400:
+                problems.append(f"retryPolicy.maximumEventAgeInSeconds {age} is outside 60-86400")
+        for p in problems:
+            yield Finding(f"{target.label()} (state machine target): {p}", target.urn)
+
+
+def least_privilege_policy():
+    return stack_policy(
+        LEAST_PRIVILEGE,
+        f"The role of a state machine target may allow only {START} on that state machine and be "
+        f"assumable only by {EVENTS}.",
+        EnforcementLevel.MANDATORY, check_least_privilege)
+
+
+def dead_letter_queue_policy():
+    return stack_policy(
+        DEAD_LETTER_QUEUE,
+        "A state machine target should have a dead-letter queue (that EventBridge may write to) and a "
+        "deliberate retry policy.",
+        EnforcementLevel.ADVISORY, check_dead_letter_queue)

@@ -1,0 +1,245 @@
+"""Policies on trails: s3-trigger-trail-logs-bucket, s3-trigger-no-trail-feedback-loop,
+s3-trigger-trail-cost."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Iterable, Mapping
+
+from pulumi_policy import EnforcementLevel, PolicyConfigSchema
+
+from .framework import (CANNOT_VERIFY, Finding, NotApplicable, ResourceInput, config_int, config_list,
+                        resource_policy, stack_policy)
+from .graph import TRAIL, Node, StackGraph
+from .patterns import UPLOAD_EVENT_NAMES, RulePattern, Sample, glob_match
+from .selectors import (Decision, explain_trail_event, multipart_billed_events,
+                        trail_logs_management_events)
+from .values import as_str, is_unknown
+
+TRAIL_LOGS_BUCKET = "s3-trigger-trail-logs-bucket"
+NO_FEEDBACK_LOOP = "s3-trigger-no-trail-feedback-loop"
+TRAIL_COST = "s3-trigger-trail-cost"
+
+DEFAULT_PARTS = 100
+_MAX_SAMPLES = 20
+
+
+def required_event_names(rp: RulePattern) -> list[str]:
+    """The CloudTrail event names a trail must log for this rule to fire on every upload it matches."""
+    names = rp.upload_names()
+    return names or rp.event_names()[:8]
+
+
+@dataclass
+class Coverage:
+    """Does any trail log (bucket sample, key sample, event name)?"""
+    bucket: Sample
+    missing: list[tuple[str, str]]           # (event name, key) not logged by any trail
+    unknown: list[str]                       # reasons some trail's verdict is unknown
+    reasons: dict[str, str]                  # trail label -> why it does not log the first miss
+
+
+def coverage(trails: list[Node], bucket: Sample, keys: list[Sample], names: list[str]) -> Coverage:
+    cov = Coverage(bucket, [], [], {})
+    for name in names:
+        for key in keys:
+            hit, unknown = False, []
+            decisions: list[tuple[Node, Decision]] = []
+            for t in trails:
+                d = explain_trail_event(t.props, bucket.value, key.value, name, False)
+                if d.logged:
+                    hit = True
+                    break
+                if d.logged is None:
+                    unknown.append(f"{t.label()}: {d.reason}")
+                decisions.append((t, d))
+            if hit:
+                continue
+            if unknown:
+                cov.unknown.extend(unknown)
+            else:
+                cov.missing.append((name, key.value))
+                for t, d in decisions:
+                    cov.reasons.setdefault(t.label(), d.reason)
+    return cov
+
+
+def _rule_buckets(graph: StackGraph, rule: Node, rp: RulePattern) -> list[Sample]:
+    samples = rp.bucket_samples("cloudtrail")[:_MAX_SAMPLES]
+    return samples
+
+
+def check_trail_logs_bucket(graph: StackGraph, config: Mapping[str, Any]) -> Iterable[Finding]:
+    elsewhere = config_list(config, "bucketsLoggedElsewhere")
+    trails = graph.of_type(TRAIL)
+    for rule in graph.s3_rules():
+        rp = graph.pattern(rule)
+        if rp.state != "ok" or not rp.cloudtrail_based:
+            continue  # unknown patterns are reported by s3-trigger-object-created-events
+        names = required_event_names(rp)
+        if not names:
+            continue
+        keys = rp.key_samples("cloudtrail")[:_MAX_SAMPLES]
+        for bucket in _rule_buckets(graph, rule, rp):
+            if glob_match(bucket.value, elsewhere):
+                continue
+            cov = coverage(trails, bucket, keys, names)
+            where = f"bucket {bucket.value!r}" if bucket.exact else bucket.describe
+            if cov.unknown and not cov.missing:
+                yield Finding(f"{rule.label()}: {CANNOT_VERIFY}: whether a trail logs {', '.join(names)} "
+                              f"for {where}: {'; '.join(cov.unknown[:3])}. Build the trail's selectors "
+                              "from values known in preview (the bucket's name).", rule.urn)
+                continue
+            if not cov.missing:
+                continue
+            missing_names = sorted({n for n, _ in cov.missing}, key=names.index)
+            if not trails:
+                why = "there is no trail in this stack"
+            else:
+                why = "; ".join(f"{k}: {v}" for k, v in list(cov.reasons.items())[:3])
+            key_note = ""
+            if any(not k.exact for k in keys) and len(keys) == 1 and keys[0].describe.startswith("every"):
+                key_note = ""
+            elif keys:
+                key_note = f" (keys: {', '.join(k.describe for k in keys[:3])})"
+            yield Finding(
+                f"{rule.label()} matches CloudTrail S3 events {', '.join(names)} for {where}{key_note}, "
+                f"but no trail in this stack logs write data events {', '.join(missing_names)} for it "
+                f"({why}). Without a trail that logs S3 data events for the bucket the rule never fires "
+                "and nothing reports an error. Add a trail with advanced event selectors (eventCategory "
+                "Data, resources.type AWS::S3::Object, resources.ARN startsWith arn:aws:s3:::BUCKET/, "
+                "eventName PutObject/CompleteMultipartUpload/CopyObject, readOnly false) in the rule's "
+                f"region, or list the bucket in {TRAIL_LOGS_BUCKET}'s bucketsLoggedElsewhere config if "
+                "a trail outside this stack (e.g. an organisation trail) logs it.", rule.urn)
+
+
+# --------------------------------------------------------------------------------------------
+# Feedback loop (resource policy: trail inputs)
+# --------------------------------------------------------------------------------------------
+
+def _log_key(props: Mapping[str, Any]) -> str:
+    prefix = as_str(props.get("s3KeyPrefix")) or ""
+    prefix = (prefix.rstrip("/") + "/") if prefix else ""
+    return f"{prefix}AWSLogs/123456789012/CloudTrail/us-east-1/2024/01/01/trail.json.gz"
+
+
+def feedback_loop_finding(trail_props: Mapping[str, Any], log_bucket: str | None) -> Finding | None | str:
+    """A Finding if the trail logs write data events on its own log bucket; None if not; a string
+    (the reason) if it cannot be decided. ``log_bucket`` None means unknown."""
+    key = _log_key(trail_props)
+    if log_bucket is None:
+        d = explain_trail_event(trail_props, "any-bucket-at-all-sample", key, "PutObject", False)
+        if d.logged:
+            return Finding("the trail logs write data events on every S3 bucket, including the one it "
+                           "delivers its own logs to: each log file it writes is a new PutObject it logs "
+                           "again, forever (one public case: 1.5 billion events in three years). Select "
+                           "only the upload bucket (resources.ARN startsWith arn:aws:s3:::BUCKET/).")
+        return "s3BucketName is unknown during preview"
+    d = explain_trail_event(trail_props, log_bucket, key, "PutObject", False)
+    if d.logged is None:
+        return d.reason
+    if d.logged:
+        return Finding(f"the trail delivers its logs to bucket {log_bucket!r} and also logs write data "
+                       f"events on that bucket ({d.reason}): each log file it writes is a new PutObject "
+                       "data event that it logs again, forever (one public case: 1.5 billion events in "
+                       "three years). Keep the logs in a bucket the selectors do not cover.")
+    return None
+
+
+def check_no_feedback_loop(res: ResourceInput) -> Iterable[Finding]:
+    raw = res.props.get("s3BucketName")
+    if raw is None:
+        raise NotApplicable("the trail has no s3BucketName")
+    verdict = feedback_loop_finding(res.props, None if is_unknown(raw) else as_str(raw))
+    if isinstance(verdict, Finding):
+        return [verdict]
+    if isinstance(verdict, str):
+        raise NotApplicable(f"{verdict}; the engine runs this policy again with resolved inputs before "
+                            "it creates the trail")
+    return []
+
+
+# --------------------------------------------------------------------------------------------
+# Cost (stack policy: which trails feed a trigger)
+# --------------------------------------------------------------------------------------------
+
+_EXTRA_WRITES = ("CreateMultipartUpload", "UploadPart", "UploadPartCopy", "AbortMultipartUpload",
+                 "PutObjectAcl", "PutObjectTagging", "DeleteObject")
+_READS = ("GetObject", "HeadObject")
+
+
+def check_trail_cost(graph: StackGraph, config: Mapping[str, Any]) -> Iterable[Finding]:
+    parts = config_int(config, "multipartParts", DEFAULT_PARTS, 1, 10_000)
+    feeds: dict[str, tuple[Node, Node, str, str]] = {}
+    trails = graph.of_type(TRAIL)
+    for rule in graph.s3_rules():
+        rp = graph.pattern(rule)
+        if rp.state != "ok" or not rp.cloudtrail_based:
+            continue
+        names = required_event_names(rp) or list(UPLOAD_EVENT_NAMES)
+        buckets = rp.bucket_samples("cloudtrail")[:_MAX_SAMPLES]
+        keys = rp.key_samples("cloudtrail")[:_MAX_SAMPLES]
+        for t in trails:
+            if t.urn in feeds:
+                continue
+            for b in buckets:
+                hit = next((k for k in keys if any(explain_trail_event(t.props, b.value, k.value, n).logged
+                                                   for n in names)), None)
+                if hit is not None:
+                    feeds[t.urn] = (t, rule, b.value, hit.value)
+                    break
+    for t, rule, bucket, key in feeds.values():
+        issues = []
+        reads = [n for n in _READS if explain_trail_event(t.props, bucket, key, n, True).logged]
+        if reads:
+            issues.append(f"logs reads ({', '.join(reads)})")
+        writes = [n for n in _EXTRA_WRITES if explain_trail_event(t.props, bucket, key, n, False).logged]
+        if writes:
+            issues.append(f"logs every write, not only the trigger's events ({', '.join(writes)})")
+        if trail_logs_management_events(t.props):
+            issues.append("logs management events (only the first copy in a region is free; each further "
+                          "trail's copy costs $2.00 per 100,000)")
+        if not issues:
+            continue
+        billed = multipart_billed_events(t.props, bucket, key, parts)
+        yield Finding(
+            f"{t.label()} feeds {rule.label()} but {'; '.join(issues)}. A multipart upload of {parts} "
+            f"parts bills {billed} data events with these selectors (data events cost $0.10 per 100,000); "
+            "advanced event selectors with eventName equals [PutObject, CompleteMultipartUpload, "
+            "CopyObject], readOnly false and no management events bill 1.", t.urn)
+
+
+def trail_logs_bucket_policy():
+    return stack_policy(
+        TRAIL_LOGS_BUCKET,
+        "A CloudTrail-based S3 rule needs a trail that logs write data events for its bucket, with logging "
+        "on and selectors that keep the rule's event names; otherwise it never fires.",
+        EnforcementLevel.MANDATORY, check_trail_logs_bucket,
+        PolicyConfigSchema(properties={
+            "bucketsLoggedElsewhere": {
+                "type": "array", "items": {"type": "string"}, "default": [],
+                "description": "Buckets (names or shell-style globs) whose data events a trail outside "
+                               "this stack logs, e.g. an organisation trail.",
+            },
+        }))
+
+
+def no_feedback_loop_policy():
+    return resource_policy(
+        NO_FEEDBACK_LOOP,
+        "A trail must not log data events on the bucket that receives its own logs.",
+        EnforcementLevel.MANDATORY, (TRAIL,), check_no_feedback_loop)
+
+
+def trail_cost_policy():
+    return stack_policy(
+        TRAIL_COST,
+        "A trail that feeds an S3 trigger should log only the trigger's write events, no reads, no "
+        "per-part writes and no management events.",
+        EnforcementLevel.ADVISORY, check_trail_cost,
+        PolicyConfigSchema(properties={
+            "multipartParts": {
+                "type": "integer", "minimum": 1, "maximum": 10000, "default": DEFAULT_PARTS,
+                "description": "Number of parts N of the multipart upload used to report billed data events.",
+            },
+        }))
