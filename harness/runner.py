@@ -130,6 +130,7 @@ class GraphResource:
     property_dependencies: dict[str, list[str]]
     provider: Optional[str]  # provider URN
     provider_region: Optional[str]  # the region of that provider (None for non-AWS providers / no provider)
+    options: dict = field(default_factory=dict)  # protect, ignoreChanges, additionalSecretOutputs, ... (if set)
 
     @property
     def is_provider(self) -> bool:
@@ -337,6 +338,21 @@ def _program_entry(program_dir: Path, project_yaml: dict) -> Path:
     return target
 
 
+def _resource_options(request) -> dict:
+    """The resource options the engine passes on to analyzers, where set."""
+    options: dict[str, Any] = {}
+    if request.protect:
+        options["protect"] = True
+    if request.ignoreChanges:
+        options["ignoreChanges"] = list(request.ignoreChanges)
+    if request.additionalSecretOutputs:
+        options["additionalSecretOutputs"] = list(request.additionalSecretOutputs)
+    if request.deleteBeforeReplaceDefined:
+        options["deleteBeforeReplaceDefined"] = True
+        options["deleteBeforeReplace"] = bool(request.deleteBeforeReplace)
+    return options
+
+
 def _deterministic_id(urn: str) -> str:
     return str(uuid.UUID(hashlib.sha256(urn.encode()).hexdigest()[:32]))
 
@@ -476,6 +492,7 @@ class _CapturingMonitor(_pulumi_mocks.MockMonitor):
             return resource_pb2.RegisterResourceResponse(urn=urn)
 
         inputs = _struct_to_plain(request.object)
+        options = _resource_options(request)
         dependencies = list(request.dependencies)
         property_dependencies = {k: list(v.urns) for k, v in request.propertyDependencies.items()}
         parent = request.parent or None
@@ -489,14 +506,16 @@ class _CapturingMonitor(_pulumi_mocks.MockMonitor):
             region = inputs.get("region") if isinstance(inputs.get("region"), str) else None
             res = GraphResource(urn=urn, type=request.type, name=request.name, custom=True, id=res_id, inputs=inputs,
                                 outputs=dict(inputs), parent=parent, dependencies=dependencies,
-                                property_dependencies=property_dependencies, provider=None, provider_region=region)
+                                property_dependencies=property_dependencies, provider=None, provider_region=region,
+                                options=options)
             rec.add(res)
             return resource_pb2.RegisterResourceResponse(urn=urn, id=res_id, object=_to_struct(inputs))
 
         if not custom:
             res = GraphResource(urn=urn, type=request.type, name=request.name, custom=False, id=None, inputs=inputs,
                                 outputs={}, parent=parent, dependencies=dependencies,
-                                property_dependencies=property_dependencies, provider=None, provider_region=None)
+                                property_dependencies=property_dependencies, provider=None, provider_region=None,
+                                options=options)
             rec.add(res)
             return resource_pb2.RegisterResourceResponse(urn=urn, id="", object=struct_pb2.Struct())
 
@@ -519,7 +538,7 @@ class _CapturingMonitor(_pulumi_mocks.MockMonitor):
         res = GraphResource(urn=urn, type=request.type, name=request.name, custom=True, id=known_id,
                             inputs=req.inputs, outputs=outputs, parent=parent, dependencies=dependencies,
                             property_dependencies=property_dependencies, provider=provider_urn,
-                            provider_region=provider_region)
+                            provider_region=provider_region, options=options)
         rec.add(res)
         return resource_pb2.RegisterResourceResponse(urn=urn, id=known_id or "", object=_to_struct(outputs))
 
