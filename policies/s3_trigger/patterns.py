@@ -367,8 +367,9 @@ class RulePattern:
         if isinstance(src, list) and (leaf_matches(src, S3_SOURCE)
                                       and any(isinstance(s, str) and s == S3_SOURCE for s in src)):
             return True
-        if any(near_miss(s, S3_SOURCE) for s in _leaf_strings(src)):
-            return True
+        if any(isinstance(s, str) and (s == S3_SOURCE or near_miss(s, S3_SOURCE))
+               for s in (src if isinstance(src, list) else [src])):
+            return True  # including a bare string (a non-array leaf, reported as such)
         has_es, es = self._leaf("detail", "eventSource")
         if has_es and any(isinstance(s, str) and (s == S3_EVENT_SOURCE or near_miss(s, S3_EVENT_SOURCE))
                           for s in (es if isinstance(es, list) else [es])):
