@@ -9,7 +9,7 @@ from pulumi_policy import EnforcementLevel
 from .framework import CANNOT_VERIFY, Finding, stack_policy
 from .graph import QUEUE, STATE_MACHINE, TRAIL, Node, StackGraph
 from .regions import Region, parse_arn
-from .selectors import explain_trail_event
+from .selectors import explain_trail_event, may_log_bucket
 from .values import as_bool, get, is_unknown
 
 SAME_REGION = "s3-trigger-same-region"
@@ -76,7 +76,7 @@ def check_same_region(graph: StackGraph, config: Mapping[str, Any]) -> Iterable[
             events = rp.upload_names() or rp.event_names()[:3]
             for t in trails:
                 feeds = any(explain_trail_event(t.props, n, k.value, e, False).logged
-                            for n in names for k in keys for e in events)
+                            for n in names if may_log_bucket(t.props, n) for k in keys for e in events)
                 if not feeds:
                     continue
                 multi = t.props.get("isMultiRegionTrail")

@@ -351,6 +351,45 @@ def put_object_billed_events(trail_props: Any, bucket: str, key: str) -> int:
     return int(trail_logs_event(trail_props, bucket, key, "PutObject"))
 
 
+def may_log_bucket(trail_props: Any, bucket: str) -> bool:
+    """Cheap pre-filter: False only if the trail certainly logs no S3 object data events for
+    ``bucket`` (no data selectors at all, or every ARN filter names other buckets). Conservative:
+    anything unusual (unknowns, negative operators, odd shapes) gives True."""
+    try:
+        props, basic, advanced = _selectors(trail_props)
+        arn = f"arn:aws:s3:::{bucket}/"
+        if isinstance(advanced, list) and advanced:
+            for sel in advanced:
+                fss = _prop(sel, "fieldSelectors", "field_selectors") if isinstance(sel, dict) else None
+                if not isinstance(fss, list):
+                    return True
+                arn_fs = [fs for fs in fss if isinstance(fs, dict) and fs.get("field") == "resources.ARN"]
+                if not arn_fs:
+                    return True
+                for fs in arn_fs:
+                    ops = [_op_values(fs, c, sn) for c, sn in _POSITIVE]
+                    if any(o == "unknown" for o in ops) or all(o is None for o in ops):
+                        return True
+                    for o in ops:
+                        for v in o if isinstance(o, list) else []:
+                            if not isinstance(v, str) or is_unknown(v):
+                                return True
+                            nv = _norm_arn(v)
+                            if arn.startswith(nv) or nv.startswith(arn) or not nv.startswith("arn:aws:s3:::"):
+                                return True
+            return False
+        if isinstance(basic, list) and basic:
+            for v in selector_resource_prefixes(props) or []:
+                nv = _norm_arn(v)
+                if nv in ("arn:aws:s3", "arn:aws:s3:::") or arn.startswith(nv) or nv.startswith(arn) \
+                        or (nv.startswith("arn:aws:s3:::") and "/" not in nv and arn.startswith(nv)):
+                    return True
+            return contains_unknown(basic)
+        return is_unknown(advanced) or is_unknown(basic)
+    except Exception:  # noqa: BLE001 - a pre-filter must never hide a trail
+        return True
+
+
 def selector_resource_prefixes(trail_props: Any) -> list[str]:
     """The object-ARN prefixes a trail's selectors name (for messages); [] if none."""
     _, basic, advanced = _selectors(trail_props)

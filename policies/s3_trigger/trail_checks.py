@@ -12,7 +12,7 @@ from .framework import (CANNOT_VERIFY, Finding, NotApplicable, ResourceInput, co
                         resource_policy, stack_policy)
 from .graph import TRAIL, Node, StackGraph
 from .patterns import UPLOAD_EVENT_NAMES, RulePattern, Sample, glob_match
-from .selectors import (Decision, explain_trail_event, multipart_billed_events,
+from .selectors import (Decision, explain_trail_event, may_log_bucket, multipart_billed_events,
                         trail_logs_management_events)
 from .values import as_str, is_unknown
 
@@ -41,6 +41,14 @@ class Coverage:
 
 def coverage(trails: list[Node], bucket: Sample, keys: list[Sample], names: list[str]) -> Coverage:
     cov = Coverage(bucket, [], [], {})
+    candidates = [t for t in trails if may_log_bucket(t.props, bucket.value)]
+    if trails and not candidates:
+        cov.missing = [(n, k.value) for n in names for k in keys]
+        for t in trails[:3]:
+            cov.reasons[t.label()] = explain_trail_event(t.props, bucket.value, keys[0].value if keys else "k",
+                                                         names[0], False).reason
+        return cov
+    trails = candidates
     for name in names:
         for key in keys:
             hit, unknown = False, []
@@ -98,9 +106,7 @@ def check_trail_logs_bucket(graph: StackGraph, config: Mapping[str, Any]) -> Ite
             else:
                 why = "; ".join(f"{k}: {v}" for k, v in list(cov.reasons.items())[:3])
             key_note = ""
-            if any(not k.exact for k in keys) and len(keys) == 1 and keys[0].describe.startswith("every"):
-                key_note = ""
-            elif keys:
+            if keys and not keys[0].describe.startswith("every"):
                 key_note = f" (keys: {', '.join(k.describe for k in keys[:3])})"
             yield Finding(
                 f"{rule.label()} matches CloudTrail S3 events {', '.join(names)} for {where}{key_note}, "
@@ -183,6 +189,8 @@ def check_trail_cost(graph: StackGraph, config: Mapping[str, Any]) -> Iterable[F
             if t.urn in feeds:
                 continue
             for b in buckets:
+                if not may_log_bucket(t.props, b.value):
+                    continue
                 hit = next((k for k in keys if any(explain_trail_event(t.props, b.value, k.value, n).logged
                                                    for n in names)), None)
                 if hit is not None:
