@@ -12,6 +12,9 @@ from typing import Any, Callable
 import pulumi
 import pytest
 
+from harness.mock_outputs import MockBackend
+from harness.runner import UNKNOWN, ResourceRequest, is_global_type
+
 ACCOUNT = "123456789012"
 REGION = "us-east-2"
 STATE_MACHINE_ARN = f"arn:aws:states:{REGION}:{ACCOUNT}:stateMachine:Helloworld"
@@ -21,7 +24,8 @@ STATE_MACHINE_ARN = f"arn:aws:states:{REGION}:{ACCOUNT}:stateMachine:Helloworld"
 class Registered:
     type: str
     name: str
-    inputs: dict
+    inputs: dict    # as the program passed them
+    outputs: dict   # as the mock provider returned them (auto-names filled in)
 
     def json(self, key: str) -> Any:
         return json.loads(self.inputs[key])
@@ -45,43 +49,29 @@ class Run:
 
 
 class RecordingMocks(pulumi.runtime.Mocks):
-    def __init__(self, run: Run, region: str):
-        self.run, self.region = run, region
+    """Records each registration; outputs come from the program runner's MockBackend (one table of AWS output rules).
+
+    In preview, the backend leaves ids and computed outputs unknown; they are left out of the state here, which is
+    how Pulumi's mocks mark an output unknown.
+    """
+
+    def __init__(self, run: Run, region: str, preview: bool):
+        self.run, self.region, self.preview = run, region, preview
+        self.backend = MockBackend(account_id=ACCOUNT)
 
     def new_resource(self, args: pulumi.runtime.MockResourceArgs):
-        self.run.resources.append(Registered(args.typ, args.name, dict(args.inputs)))
-        outputs = dict(args.inputs)
-        region = outputs.get("region", self.region)
-        name = f"{args.name}-0a1b2c3"
-        if args.typ == "aws:s3/bucket:Bucket":
-            outputs.setdefault("bucket", name)
-            outputs["arn"] = f"arn:aws:s3:::{outputs['bucket']}"
-            return outputs["bucket"], outputs
-        if args.typ == "aws:iam/role:Role":
-            outputs.setdefault("name", name)
-            outputs["arn"] = f"arn:aws:iam::{ACCOUNT}:role/{outputs['name']}"
-            return outputs["name"], outputs
-        if args.typ == "aws:sqs/queue:Queue":
-            outputs.setdefault("name", name)
-            outputs["arn"] = f"arn:aws:sqs:{region}:{ACCOUNT}:{outputs['name']}"
-            outputs["url"] = f"https://sqs.{region}.amazonaws.com/{ACCOUNT}/{outputs['name']}"
-            return outputs["url"], outputs
-        if args.typ == "aws:cloudwatch/eventRule:EventRule":
-            outputs.setdefault("name", name)
-            outputs["arn"] = f"arn:aws:events:{region}:{ACCOUNT}:rule/{outputs['name']}"
-            return outputs["name"], outputs
-        if args.typ == "aws:cloudtrail/trail:Trail":
-            outputs["arn"] = f"arn:aws:cloudtrail:{region}:{ACCOUNT}:trail/{outputs['name']}"
-            return outputs["name"], outputs
-        if args.typ == "aws:sfn/stateMachine:StateMachine":
-            outputs.setdefault("name", name)
-            outputs["arn"] = f"arn:aws:states:{region}:{ACCOUNT}:stateMachine:{outputs['name']}"
-            return outputs["arn"], outputs
-        return f"{args.name}-id", outputs
+        inputs = dict(args.inputs)
+        region = None if is_global_type(args.typ) else inputs.get("region", self.region)
+        request = ResourceRequest(type=args.typ, name=args.name, urn=f"urn:pulumi:dev::test::{args.typ}::{args.name}",
+                                  inputs=inputs, region=region, custom=True, parent=None, provider=None)
+        request.inputs = self.backend.check(request, self.preview)
+        resource_id, outputs = self.backend.create(request, self.preview)
+        outputs = {k: v for k, v in outputs.items() if v != UNKNOWN}
+        self.run.resources.append(Registered(args.typ, args.name, inputs, outputs))
+        return resource_id, outputs
 
     def call(self, args: pulumi.runtime.MockCallArgs):
-        return {"accountId": ACCOUNT, "arn": f"arn:aws:iam::{ACCOUNT}:user/ci", "userId": "AIDEXAMPLE",
-                "partition": "aws", "dnsSuffix": "amazonaws.com", "region": self.region, "name": self.region}
+        return self.backend.invoke(args.token, dict(args.args), self.region)
 
 
 OUTPUT_NAMES = ("bucket_name", "bucket_arn", "rule_name", "rule_arn", "role_arn", "event_pattern", "trail_name",
@@ -94,7 +84,7 @@ def run_program(build: Callable[[], Any], *, region: str = REGION, stack: str = 
 
     Pass `run` to keep the record even when the program raises."""
     run = Run() if run is None else run
-    pulumi.runtime.set_mocks(RecordingMocks(run, region), project="s3-triggered-state-machine", stack=stack,
+    pulumi.runtime.set_mocks(RecordingMocks(run, region, preview), project="s3-triggered-state-machine", stack=stack,
                              preview=preview)
 
     @pulumi.runtime.test

@@ -29,8 +29,8 @@ def test_cloudtrail_mode_creates_the_tutorial_design(deploy):
     assert run.outputs["trail_name"] == "uploads-dev-trail"
     assert run.outputs["rule_name"] == "uploads-dev-rule"
     assert run.outputs["trail_arn"] == f"arn:aws:cloudtrail:{REGION}:{ACCOUNT}:trail/uploads-dev-trail"
-    assert run.outputs["log_bucket_name"] == run.named("uploads-trail-logs").inputs.get("bucket",
-                                                                                        "uploads-trail-logs-0a1b2c3")
+    assert run.outputs["log_bucket_name"] == run.named("uploads-trail-logs").outputs["bucket"]
+    assert run.outputs["log_bucket_name"].startswith("uploads-trail-logs-")
 
 
 def test_eventbridge_mode_has_notification_and_no_trail(deploy):
@@ -80,13 +80,14 @@ def test_trail_logs_only_this_buckets_write_data_events(deploy):
         {"field": "resources.ARN", "startsWiths": ["arn:aws:s3:::username-sfn-tutorial/uploads/"]},
     ]
     logs = run.named("uploads-trail-logs")
-    assert trail["s3BucketName"] == "uploads-trail-logs-0a1b2c3" != "username-sfn-tutorial"  # no feedback loop
+    log_bucket = logs.outputs["bucket"]
+    assert trail["s3BucketName"] == log_bucket != "username-sfn-tutorial"  # no feedback loop
     assert logs.inputs["forceDestroy"] is False
     policy = run.named("uploads-trail-logs-policy").json("policy")
     trail_arn = f"arn:aws:cloudtrail:{REGION}:{ACCOUNT}:trail/S3Event"
     assert [s["Sid"] for s in policy["Statement"]] == ["DenyInsecureTransport", "CloudTrailAclCheck",
                                                        "CloudTrailWrite"]
-    assert policy["Statement"][2]["Resource"] == f"arn:aws:s3:::uploads-trail-logs-0a1b2c3/AWSLogs/{ACCOUNT}/*"
+    assert policy["Statement"][2]["Resource"] == f"arn:aws:s3:::{log_bucket}/AWSLogs/{ACCOUNT}/*"
     assert all(s["Condition"]["StringEquals"]["aws:SourceArn"] == trail_arn for s in policy["Statement"][1:])
 
 
@@ -105,7 +106,8 @@ def test_rule_role_target_and_dead_letter_queue(deploy):
     target = run.one("EventTarget").inputs
     assert target["rule"] == "S3StepFunctions"
     assert target["arn"] == STATE_MACHINE_ARN
-    assert target["roleArn"] == run.outputs["role_arn"] == f"arn:aws:iam::{ACCOUNT}:role/uploads-role-0a1b2c3"
+    role_name = run.one(":Role").outputs["name"]
+    assert target["roleArn"] == run.outputs["role_arn"] == f"arn:aws:iam::{ACCOUNT}:role/{role_name}"
     assert target["retryPolicy"] == {"maximumRetryAttempts": 185, "maximumEventAgeInSeconds": 86400}
     assert target["deadLetterConfig"] == {"arn": run.outputs["dead_letter_queue_arn"]}
     assert "inputTransformer" not in target
@@ -203,7 +205,9 @@ def test_preview_knows_the_pattern_of_an_auto_named_bucket(deploy):
     """In preview the provider auto-names the bucket, so the pattern is known before anything exists."""
     run = deploy({"delivery": "eventbridge"}, preview=True)
     rule = run.one("EventRule").inputs
-    assert json.loads(rule["eventPattern"])["detail"]["bucket"]["name"] == ["uploads-bucket-0a1b2c3"]
+    auto_named = run.named("uploads-bucket").outputs["bucket"]
+    assert auto_named.startswith("uploads-bucket-")
+    assert json.loads(rule["eventPattern"])["detail"]["bucket"]["name"] == [auto_named]
 
 
 def test_reusable_from_another_program_with_a_plain_dict():
