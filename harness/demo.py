@@ -84,7 +84,12 @@ class Demo:
         except ImportError as e:  # the gate is another module of this harness; say so if it is missing
             self.say(f"(policy gate not available: {e})")
             return True
-        result = run_gate(REPO, policy_packs=[str(POLICY_PACK)], stack=self.args.stack, config=self.config())
+        try:
+            result = run_gate(REPO, policy_packs=[str(POLICY_PACK)], stack=self.args.stack, config=self.config())
+        except Exception as e:  # noqa: BLE001 a broken gate must not hide the rest of the demo; say it loudly
+            self.say(f"POLICY GATE FAILED TO RUN: {type(e).__name__}: {e}\n(continuing without a verdict; "
+                     "`python -m harness preview . --policy-pack policies` shows the full error)")
+            return True
         if result.exit_code == EXIT_ERROR:
             self.say(f"the gate could not reach a verdict: {result.error}")
             return False
