@@ -44,6 +44,7 @@ class Demo:
         self.localstack: Optional[LocalStack] = None
         self.endpoint: Optional[str] = args.endpoint
         self.state_path = REPO / ".harness" / "state" / f"{args.stack}.json"
+        self.owns_state = False
 
     # ------------------------------------------------------------------ output
     def say(self, text: str = "") -> None:
@@ -70,9 +71,11 @@ class Demo:
         if self.args.keep:
             self.say(f"\nLeft running (--keep): LocalStack pid {self.localstack.pid} at {self.endpoint}, "
                      f"log {self.localstack.log_path}")
-            self.say(f"  destroy the stack:  .venv/bin/python -m harness destroy . --stack {self.args.stack} "
-                     f"--endpoint {self.endpoint}")
-            self.say(f"  stop LocalStack:    kill {self.localstack.pid}")
+            self.say(f"  stop it:  kill {self.localstack.pid}   (the emulator keeps everything in a temporary "
+                     "directory, so this discards the stack too; the next demo forgets the stale state file)")
+            self.say(f"  or destroy the stack first: .venv/bin/python -m harness destroy . --stack {self.args.stack} "
+                     f"--endpoint {self.endpoint}\n    (it refuses the upload bucket while it holds test.png: "
+                     "forceDestroy is false by default, as for a real stack)")
             return
         self.step("Stopping LocalStack")
         self.localstack.stop()
@@ -105,21 +108,37 @@ class Demo:
         return {"delivery": self.args.delivery}
 
     def deploy(self):
-        from .deploy import StackExists, deploy, format_outputs, summary
+        from .deploy import StackExists, deploy, describe_failure, format_outputs, quiet_abandoned_futures, summary
+        from .emulator import EmulatorError
+        from .runner import RunnerError
 
+        quiet_abandoned_futures()
         self.step(f"Deploying the tutorial stack ({self.args.delivery} mode) to the emulator: Steps 1-3")
-        self._forget_stale_state()
+        self.owns_state = True  # from here on, whatever is recorded was created by this run
         try:
             run, backend = deploy(REPO, self.endpoint, stack=self.args.stack, config=self.config(),
                                   state_path=self.state_path)
         except StackExists as e:
             self.say(f"error: {e}")
             raise SystemExit(1)
+        except (RunnerError, EmulatorError) as e:
+            self.say(f"error: the deployment failed: {describe_failure(e)}")
+            raise SystemExit(1)
         self.say("")
         self.say(format_outputs(run.outputs))
         self.say("")
         self.say(summary(backend))
         return run, backend
+
+    def preflight(self) -> bool:
+        """Before starting anything: a stack still up from a `--keep` run must not be deployed over."""
+        self._forget_stale_state()
+        if self.state_path.exists():
+            endpoint = json.loads(self.state_path.read_text()).get("endpoint")
+            self.say(f"error: stack {self.args.stack!r} is still up on {endpoint} from an earlier `--keep` run "
+                     f"({self.state_path}). Stop that LocalStack (or destroy the stack), or use --stack NAME.")
+            return False
+        return True
 
     def _forget_stale_state(self) -> None:
         """A state file left by a --keep run whose LocalStack is gone describes nothing: drop it."""
@@ -224,13 +243,14 @@ class Demo:
             versions = s3.list_object_versions(Bucket=bucket)
             for v in versions.get("Versions", []) + versions.get("DeleteMarkers", []):
                 s3.delete_object(Bucket=bucket, Key=v["Key"], VersionId=v["VersionId"])
-        if self.state_path.exists():
-            destroy(self.state_path, self.endpoint)
+        destroy(self.state_path, self.endpoint)
 
     # ------------------------------------------------------------------ main
     def run(self) -> int:
         ok = False
         deployed = None
+        if not self.preflight():
+            return 1
         try:
             self.start_emulator()
             if not self.gate():
@@ -242,7 +262,7 @@ class Demo:
             return 1
         finally:
             try:
-                if self.endpoint and (deployed is not None or self.state_path.exists()):
+                if self.endpoint and self.owns_state and self.state_path.exists():
                     self.clean_up(deployed)
             finally:
                 self.stop_emulator()

@@ -16,6 +16,7 @@ Config is handled as by ``preview``: Pulumi.yaml, Pulumi.<stack>.yaml, then ``--
 from __future__ import annotations
 
 import json
+import logging
 import os
 import sys
 import urllib.error
@@ -94,7 +95,29 @@ def _endpoint(args) -> Optional[str]:
     return args.endpoint or os.environ.get(ENDPOINT_ENV)
 
 
+class _AlreadyReported(logging.Filter):
+    """After a failed run, the SDK's abandoned futures log the same EmulatorError again at exit ("Future exception
+    was never retrieved"), once per pending registration. It has been reported once; drop the repeats."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        exc = record.exc_info[1] if record.exc_info else None
+        ctx_exc = getattr(record, "msg", None)
+        return not (isinstance(exc, EmulatorError) or "EmulatorError" in str(ctx_exc))
+
+
+def quiet_abandoned_futures() -> None:
+    logging.getLogger("asyncio").addFilter(_AlreadyReported())
+
+
+def describe_failure(e: Exception) -> str:
+    """One clear message for a failed `up`: the emulator's refusal alone, or the program's error with its traceback."""
+    if isinstance(e, ProgramError) and isinstance(e.__cause__, EmulatorError):
+        return e.args[0]
+    return str(e)
+
+
 def cmd_up(args) -> int:
+    quiet_abandoned_futures()
     endpoint = _endpoint(args)
     if not endpoint:
         print(f"error: --endpoint URL (or ${ENDPOINT_ENV}) is required", file=sys.stderr)
@@ -104,7 +127,7 @@ def cmd_up(args) -> int:
         print(f"Updating stack {args.stack!r} on the emulator at {endpoint}")
         run, backend = deploy(args.program_dir, endpoint, stack=args.stack, config=config_overrides(args))
     except ProgramError as e:
-        print(f"error: {e}", file=sys.stderr)
+        print(f"error: {describe_failure(e)}", file=sys.stderr)
         print(f"Resources created so far are recorded in {state_path_for(args.program_dir, args.stack)}; "
               "`python -m harness destroy` removes them.", file=sys.stderr)
         return 1

@@ -64,7 +64,7 @@ class LocalStack:
         port: int | None = None,
         services: tuple[str, ...] | list[str] = DEFAULT_SERVICES,
         startup_timeout: float = 90.0,
-        stop_grace: float = 5.0,
+        stop_grace: float = 3.0,
         keep_root: bool = False,
         extra_env: dict[str, str] | None = None,
     ):

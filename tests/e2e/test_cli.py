@@ -65,3 +65,28 @@ def test_up_without_an_emulator_says_so(program, capsys):
 def test_destroy_with_nothing_recorded_is_a_no_op(program, capsys):
     assert cli_main(["destroy", str(program), "--stack", "e2e-cli-never-deployed"]) == 0
     assert "nothing to destroy" in capsys.readouterr().out
+
+
+UNSUPPORTED_PROGRAM = '''
+import pulumi_aws as aws
+
+bucket = aws.s3.Bucket("first", force_destroy=True)
+aws.lambda_.Function("unsupported", role="arn:aws:iam::000000000000:role/r", handler="h", runtime="python3.12",
+                     code=None, opts=__import__("pulumi").ResourceOptions(depends_on=[bucket]))
+'''
+
+
+def test_an_unsupported_resource_type_fails_up_naming_it_and_destroy_removes_what_was_created(
+        tmp_path, endpoint, aws, capsys):
+    (tmp_path / "Pulumi.yaml").write_text("name: unsupported\nruntime: python\nconfig:\n  aws:region:\n"
+                                          "    value: us-east-2\n")
+    (tmp_path / "__main__.py").write_text(UNSUPPORTED_PROGRAM)
+    assert cli_main(["up", str(tmp_path), "--endpoint", endpoint, "--stack", "e2e-unsupported"]) == 1
+    captured = capsys.readouterr()
+    assert "aws:lambda/function:Function" in captured.err and "not supported" in captured.err
+    state = json.loads((tmp_path / ".harness" / "state" / "e2e-unsupported.json").read_text())
+    assert [r["type"] for r in state["resources"]] == ["aws:s3/bucket:Bucket"]  # created before the failure
+    bucket = state["resources"][0]["id"]
+    aws("s3").head_bucket(Bucket=bucket)
+    assert cli_main(["destroy", str(tmp_path), "--endpoint", endpoint, "--stack", "e2e-unsupported"]) == 0
+    assert bucket not in {b["Name"] for b in aws("s3").list_buckets()["Buckets"]}
