@@ -19,6 +19,7 @@ import base64
 import copy
 import datetime as _dt
 import json
+import signal
 import sys
 import time
 import urllib.error
@@ -48,7 +49,10 @@ class Demo:
 
     # ------------------------------------------------------------------ output
     def say(self, text: str = "") -> None:
-        print(text, flush=True)
+        try:
+            print(text, flush=True)
+        except BrokenPipeError:  # e.g. `... | head`: keep going, so that clean-up and the emulator's stop still run
+            pass
 
     def step(self, title: str) -> None:
         self.say(f"\n== [{time.monotonic() - self.t0:5.1f}s] {title}")
@@ -77,8 +81,8 @@ class Demo:
                      f"--endpoint {self.endpoint}\n    (it refuses the upload bucket while it holds test.png: "
                      "forceDestroy is false by default, as for a real stack)")
             return
-        self.step("Stopping LocalStack")
         self.localstack.stop()
+        self.step("Stopped LocalStack")
 
     def gate(self) -> bool:
         self.step("Policy gate: offline `pulumi preview --policy-pack policies` on the tutorial stack")
@@ -251,6 +255,10 @@ class Demo:
         deployed = None
         if not self.preflight():
             return 1
+        # SIGTERM (and SIGHUP) unwind like Ctrl-C, so that the `finally` below destroys the stack and stops the
+        # emulator, which runs in a session of its own and would otherwise outlive the demo.
+        for sig in (signal.SIGTERM, signal.SIGHUP):
+            signal.signal(sig, _raise_system_exit)
         try:
             self.start_emulator()
             if not self.gate():
@@ -269,6 +277,10 @@ class Demo:
                 self.say(f"\nDone in {time.monotonic() - self.t0:.1f}s: "
                          f"{'an upload started the state machine' if ok else 'FAILED'}.")
         return 0 if ok else 1
+
+
+def _raise_system_exit(signum, _frame):
+    raise SystemExit(128 + signum)
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
