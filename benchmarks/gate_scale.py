@@ -95,7 +95,7 @@ def write_program(directory: Path) -> Path:
     return directory
 
 
-def measure(size: int, delivery: str, repeat: int, program_dir: Path) -> dict:
+def measure(size: int, delivery: str, repeat: int, program_dir: Path, call_timeout: float = 3600.0) -> dict:
     started = time.perf_counter()
     run = run_program(program_dir, config={"instances": str(size), "delivery": delivery})
     program_s = time.perf_counter() - started
@@ -105,7 +105,7 @@ def measure(size: int, delivery: str, repeat: int, program_dir: Path) -> dict:
         times, detail = [], None
         for _ in range(repeat):
             started = time.perf_counter()
-            result = analyze_run(run, pack)
+            result = analyze_run(run, pack, call_timeout=call_timeout)
             times.append(time.perf_counter() - started)
             detail = result
         row[label] = {
@@ -133,6 +133,8 @@ def main(argv=None) -> int:
     parser.add_argument("--repeat", type=int, default=1,
                         help="analysis runs per pack and size; the median is reported (default 1)")
     parser.add_argument("--json", metavar="FILE", help="also write the measurements as JSON to FILE")
+    parser.add_argument("--call-timeout", type=float, default=3600.0, metavar="SECONDS",
+                        help="per analyzer call (AnalyzeStack on 1,000 instances is long); default 3600")
     parser.add_argument("--memoize-invokes", action="store_true",
                         help="what-if: answer the component's synchronous invokes (getCallerIdentity, getPartition, "
                              "getRegion) once per process instead of once per instance; each synchronous invoke "
@@ -151,7 +153,7 @@ def main(argv=None) -> int:
               + (", invokes memoized (what-if, program changed)" if args.memoize_invokes else ""))
         print(header)
         for size in sizes:
-            row = measure(size, args.delivery, args.repeat, program_dir)
+            row = measure(size, args.delivery, args.repeat, program_dir, args.call_timeout)
             rows.append(row)
             print(f"{size:>9} {row['resources']:>9} {row['programSeconds']:>9.2f} {row['empty']['seconds']:>8.2f} "
                   f"{row['ours']['seconds']:>8.2f} {row['ratioAnalysis']:>10.2f} {row['ratioGate']:>10.2f} "

@@ -374,7 +374,7 @@ class PolicyPackProcess:
 
     def __init__(self, pack_dir, *, project: str = "project", stack: str = "dev", preview: bool = True,
                  stack_config: Optional[dict[str, str]] = None, start_timeout: float = 60.0,
-                 call_timeout: float = 120.0) -> None:
+                 call_timeout: float = 600.0) -> None:
         self.pack_dir = Path(pack_dir).resolve()
         if not self.pack_dir.is_dir():
             raise PolicyPackNotFound(f"policy pack directory {pack_dir} does not exist")
@@ -521,6 +521,9 @@ class PolicyPackProcess:
             code = exc.code().name if hasattr(exc, "code") and exc.code() is not None else "?"
             alive = self.process is not None and self.process.poll() is None
             state = "" if alive else f" (the pack process exited with code {self.process.returncode})"
+            if code == "DEADLINE_EXCEEDED":
+                state += (f" (no answer within {self.call_timeout:.0f} s; raise the call timeout for very "
+                          "large stacks)")
             raise PolicyPackCrashed(
                 f"the policy pack failed during {what}: gRPC {code}: {details}{state}" + self._stderr_tail()
             ) from exc
@@ -623,10 +626,11 @@ def _diagnostics(response, pack: PackInfo, phase: str, default_urn: str = "") ->
 
 
 def analyze_run(run: ProgramRun, pack_dir, *, policy_config: Optional[dict[str, dict]] = None,
-                start_timeout: float = 60.0) -> AnalysisResult:
+                start_timeout: float = 60.0, call_timeout: float = 600.0) -> AnalysisResult:
     """Start the pack, configure it, run Analyze per custom resource and AnalyzeStack once; stop the pack."""
     with PolicyPackProcess(pack_dir, project=run.project, stack=run.stack, preview=run.preview,
-                           stack_config=run.config, start_timeout=start_timeout) as pack_proc:
+                           stack_config=run.config, start_timeout=start_timeout,
+                           call_timeout=call_timeout) as pack_proc:
         pack = pack_proc.get_analyzer_info()
         config, warnings = reconcile_policy_config(pack, policy_config)
         pack_proc.configure(config)

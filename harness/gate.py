@@ -74,7 +74,7 @@ class GateResult:
 
 def run_gate(program_dir=".", *, policy_packs: Sequence[str] = (), policy_pack_configs: Sequence[str] = (),
              stack: str = "dev", config: Optional[dict[str, str]] = None, preview: bool = True,
-             start_timeout: float = 60.0) -> GateResult:
+             start_timeout: float = 60.0, call_timeout: float = 600.0) -> GateResult:
     """Run the program and every policy pack; never raises for the failures listed in the module docstring."""
     started = time.perf_counter()
     result = GateResult(exit_code=EXIT_OK)
@@ -103,7 +103,7 @@ def run_gate(program_dir=".", *, policy_packs: Sequence[str] = (), policy_pack_c
         pack_config = configs[index] if index < len(configs) else None
         try:
             result.analyses.append(analyze_run(result.run, pack_dir, policy_config=pack_config,
-                                               start_timeout=start_timeout))
+                                               start_timeout=start_timeout, call_timeout=call_timeout))
         except AnalyzerError as exc:
             result.exit_code, result.error = EXIT_ERROR, f"policy pack {pack_dir}: {exc}"
             break
@@ -256,6 +256,9 @@ def register(subparsers) -> None:
                         help="print a JSON report (resources, diagnostics, timings) instead of the text output")
     parser.add_argument("--start-timeout", type=float, default=60.0, metavar="SECONDS",
                         help="how long to wait for a policy pack to print its port (default 60)")
+    parser.add_argument("--call-timeout", type=float, default=600.0, metavar="SECONDS",
+                        help="how long to wait for one analyzer call (Analyze, AnalyzeStack) before giving up with "
+                             "exit 2 (default 600)")
     parser.set_defaults(func=_main)
 
 
@@ -263,7 +266,7 @@ def _main(args: argparse.Namespace) -> int:
     program_dir = Path(args.program_dir)
     result = run_gate(program_dir, policy_packs=args.policy_packs, policy_pack_configs=args.policy_pack_configs,
                       stack=args.stack, config=config_overrides(args), preview=not args.update,
-                      start_timeout=args.start_timeout)
+                      start_timeout=args.start_timeout, call_timeout=args.call_timeout)
     if args.json:
         sys.stdout.write(json.dumps(result.as_dict(), indent=2) + "\n")
         if result.error:
