@@ -372,6 +372,10 @@ class EmulatorBackend:
             name = pulumi_autoname(req.name, lower=rule.auto_name_lower,
                                    max_len=(rule.auto_name_max - 5 if fifo else rule.auto_name_max))
             props[field_] = name + (".fifo" if fifo else "")
+        if req.type == "aws:s3/bucket:Bucket" and req.inputs.get("bucket") is None and req.inputs.get("bucketPrefix"):
+            # The provider names the bucket from bucket_prefix (prefix + a unique id) at create time.
+            prefix = req.inputs["bucketPrefix"]
+            props["bucket"] = UNKNOWN if preview else prefix + terraform_unique_id("")[: max(0, 63 - len(prefix))]
         return props
 
     def create(self, req, preview: bool) -> tuple[str, dict]:
@@ -442,8 +446,8 @@ class EmulatorBackend:
     def _bucket(self, req, region):
         _check_known(req, {"bucket", "bucketPrefix", "objectLockEnabled"})
         i = req.inputs
-        name = i.get("bucket") or (i["bucketPrefix"] + terraform_unique_id("")[:26] if i.get("bucketPrefix")
-                                   else pulumi_autoname(req.name, lower=True, max_len=63))
+        name = i.get("bucket") or (i["bucketPrefix"] + terraform_unique_id("")[: max(0, 63 - len(i["bucketPrefix"]))]
+                                   if i.get("bucketPrefix") else pulumi_autoname(req.name, lower=True, max_len=63))
         s3 = self.client("s3", region)
         kwargs: dict = {"Bucket": name}
         if region != "us-east-1":

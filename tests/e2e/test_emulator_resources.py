@@ -163,6 +163,12 @@ def test_an_input_the_backend_does_not_translate_is_an_error_naming_it(backend):
         make(backend, "aws:s3/bucket:Bucket", "res-website", website={"indexDocument": "index.html"})
 
 
+def test_a_bucket_prefix_names_the_bucket(backend, aws):
+    name, out = make(backend, "aws:s3/bucket:Bucket", "res-prefixed", bucketPrefix="res-prefix-", forceDestroy=True)
+    assert name == out["bucket"] and name.startswith("res-prefix-") and len(name) > len("res-prefix-")
+    aws("s3").head_bucket(Bucket=name)
+
+
 def test_preview_creates_nothing(backend, aws):
     res_id, out = make(backend, "aws:s3/bucket:Bucket", "res-preview", preview=True)
     assert res_id == "" and out["arn"] == UNKNOWN and out["bucket"].startswith("res-preview-")
