@@ -7,6 +7,7 @@ Reading order follows the data: upload bucket -> trail (CloudTrail mode) -> rule
 from __future__ import annotations
 
 import json
+import weakref
 from typing import Any, Mapping, Optional
 
 import pulumi
@@ -31,6 +32,28 @@ def _aws_provider(opts: Optional[pulumi.ResourceOptions]) -> Optional[pulumi.Pro
     providers = opts.providers or []
     candidates = providers.values() if isinstance(providers, Mapping) else providers
     return next((p for p in candidates if getattr(p, "package", None) == "aws"), None)
+
+
+#: Account, partition and region per provider, looked up once per program run (keyed by the run's resource
+#: monitor, which each run, mocked or real, has its own of). Synchronous invokes each drain the SDK's pending work, so three per instance made large stacks
+#: quadratic (benchmarks/README.md).
+_ENVIRONMENTS: "weakref.WeakKeyDictionary[object, dict]" = weakref.WeakKeyDictionary()
+
+
+def _environment(opts: Optional[pulumi.ResourceOptions]) -> tuple[str, str, str]:
+    """(account, partition, region) of the AWS provider these options resolve to."""
+    provider = _aws_provider(opts)
+    if provider is None and opts is not None and opts.parent is not None:
+        provider = opts.parent.get_provider("aws::")
+    monitor = pulumi.runtime.settings.get_monitor()
+    cache = _ENVIRONMENTS.setdefault(monitor, {}) if monitor is not None else {}
+    key = id(provider) if provider is not None else None
+    if key not in cache:
+        invoke_opts = pulumi.InvokeOptions(provider=provider)
+        cache[key] = (aws.get_caller_identity(opts=invoke_opts).account_id,
+                      aws.get_partition(opts=invoke_opts).partition,
+                      aws.get_region(opts=invoke_opts).region)
+    return cache[key]
 
 
 class S3TriggeredStateMachine(pulumi.ComponentResource):
@@ -66,10 +89,8 @@ class S3TriggeredStateMachine(pulumi.ComponentResource):
                  opts: Optional[pulumi.ResourceOptions] = None) -> None:
         # Everything that can be checked is checked before the component registers, so bad input creates nothing.
         settings = validate(name, args, pulumi.get_stack())
-        invoke_opts = pulumi.InvokeOptions(parent=opts.parent if opts else None, provider=_aws_provider(opts))
-        account = aws.get_caller_identity(opts=invoke_opts).account_id
-        partition = aws.get_partition(opts=invoke_opts).partition
-        region = settings.region or aws.get_region(opts=invoke_opts).region
+        account, partition, provider_region = _environment(opts)
+        region = settings.region or provider_region
         check_environment(settings, region, partition)
 
         super().__init__(TYPE_TOKEN, name, None, opts)

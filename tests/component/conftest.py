@@ -35,6 +35,7 @@ class Registered:
 class Run:
     resources: list[Registered] = field(default_factory=list)
     outputs: dict = field(default_factory=dict)
+    invokes: list[str] = field(default_factory=list)
 
     def of_type(self, suffix: str) -> list[Registered]:
         return [r for r in self.resources if r.type.endswith(suffix)]
@@ -71,6 +72,7 @@ class RecordingMocks(pulumi.runtime.Mocks):
         return resource_id, outputs
 
     def call(self, args: pulumi.runtime.MockCallArgs):
+        self.run.invokes.append(args.token)
         return self.backend.invoke(args.token, dict(args.args), self.region)
 
 

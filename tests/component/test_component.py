@@ -215,3 +215,27 @@ def test_reusable_from_another_program_with_a_plain_dict():
 
     run = run_program(lambda: Imported("reused", dict(state_machine_arn=STATE_MACHINE_ARN, delivery="eventbridge")))
     assert run.resources[0].type == TYPE_TOKEN and run.one("EventRule").name == "reused-rule"
+
+
+def test_account_partition_and_region_are_looked_up_once_per_program():
+    """Synchronous invokes drain the SDK's queue; three per instance made large stacks quadratic."""
+    def program():
+        for i in range(3):
+            S3TriggeredStateMachine(f"c{i}", {"state_machine_arn": STATE_MACHINE_ARN})
+
+    run = run_program(program)
+    assert len(run.of_type("EventRule")) == 3
+    assert sorted(run.invokes) == sorted(["aws:index/getCallerIdentity:getCallerIdentity",
+                                          "aws:index/getPartition:getPartition", "aws:index/getRegion:getRegion"])
+
+
+def test_an_explicit_provider_gets_its_own_lookup():
+    import pulumi_aws as aws
+
+    def program():
+        S3TriggeredStateMachine("a", {"state_machine_arn": STATE_MACHINE_ARN})
+        west = aws.Provider("west", region="us-east-2")
+        S3TriggeredStateMachine("b", {"state_machine_arn": STATE_MACHINE_ARN}, pulumi.ResourceOptions(provider=west))
+
+    run = run_program(program)
+    assert run.invokes.count("aws:index/getRegion:getRegion") == 2
