@@ -319,7 +319,9 @@ def main(argv: Optional[list[str]] = None) -> int:
     p.add_argument("--delivery", choices=("cloudtrail", "eventbridge"), default="cloudtrail",
                    help="the component's delivery mode (default cloudtrail: the larger resource set)")
     p.add_argument("--repeat", type=int, default=3,
-                   help="runs per measurement for sizes up to 10, median shown (default 3); larger sizes run once")
+                   help="runs per measurement for sizes up to --repeat-upto, median shown (default 3)")
+    p.add_argument("--repeat-upto", type=int, default=10, metavar="N",
+                   help="sizes above N are measured once (default 10)")
     p.add_argument("--patience", type=float, default=2.5,
                    help="stop a component run once its CPU time passes this many times the flat run's (default 2.5, "
                         "at least 10 s); larger sizes are then skipped")
@@ -351,7 +353,7 @@ def main(argv: Optional[list[str]] = None) -> int:
         print(f"components imported from {components_root()}/components")
         print(f"Preview under harness.runner.run_program, {args.delivery} mode: {per_instance} AWS resources per "
               "instance, identical in both programs (checked).\nEach figure: one fresh subprocess, flat and component "
-              f"side by side (one core each); sizes <= 10: median of {args.repeat}.\n")
+              f"side by side (one core each); sizes <= {args.repeat_upto}: median of {args.repeat}.\n")
         def limit(flat_cpu: float) -> float:
             return max(10.0, args.patience * flat_cpu)
 
@@ -361,7 +363,8 @@ def main(argv: Optional[list[str]] = None) -> int:
                 continue
             flat_dir = write_program(root, "flat", n, args.delivery)
             comp_dir = write_program(root, "component", n, args.delivery)
-            pairs = [run_pair(flat_dir, comp_dir, limit, args.max_seconds) for _ in range(args.repeat if n <= 10 else 1)]
+            repeat = args.repeat if n <= args.repeat_upto else 1
+            pairs = [run_pair(flat_dir, comp_dir, limit, args.max_seconds) for _ in range(repeat)]
             flat = median_runs([f for f, _ in pairs])
             comp = median_runs([c for _, c in pairs]) if all(c for _, c in pairs) else None
             if comp is None:
