@@ -15,13 +15,7 @@ EVENTBRIDGE_ENABLED = "s3-trigger-eventbridge-enabled"
 
 def notifications_for(graph: StackGraph, bucket: Node) -> list[Node]:
     """BucketNotification resources of ``bucket`` (by its name/id, or by property dependency)."""
-    idents = bucket.identities()
-    out = []
-    for n in graph.of_type(NOTIFICATION):
-        v = n.props.get("bucket")
-        if (isinstance(v, str) and v in idents) or bucket in graph.deps(n, "bucket"):
-            out.append(n)
-    return out
+    return graph.referrers(bucket, (NOTIFICATION,), "bucket", lists=False)
 
 
 def check_eventbridge_enabled(graph: StackGraph, config: Mapping[str, Any]) -> Iterable[Finding]:

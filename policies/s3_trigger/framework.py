@@ -124,7 +124,7 @@ def stack_policy(name: str, description: str, level: EnforcementLevel, check: St
 
     def validate(args: Any, report_violation: Callable[..., None]) -> None:
         try:
-            graph = StackGraph.from_stack_args(args)
+            graph = StackGraph.for_stack_args(args)
             findings = list(check(graph, _config(args)))
         except NotApplicable as na:
             args.not_applicable(na.reason)

@@ -10,11 +10,13 @@ Build it from a pulumi_policy ``StackValidationArgs`` (:meth:`StackGraph.from_st
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass, field
 from typing import Any, Iterable
 
 from .patterns import RulePattern, read_event_pattern
 from .regions import Region, parse_arn, resolve_region, stack_region
+from .selectors import TrailBucketIndex, may_log_bucket
 from .values import as_str, get, is_unknown, plain
 
 BUCKET_TYPES = ("aws:s3/bucket:Bucket", "aws:s3/bucketV2:BucketV2")
@@ -46,6 +48,7 @@ class Node:
     property_dependencies: dict[str, list[str]] = field(default_factory=dict)
     provider_props: dict | None = None
     region: Region = Region(None, "default")
+    pos: int = 0  # position in the graph (set by StackGraph): keeps every answer in stack order
 
     def get(self, *path: Any, default: Any = None) -> Any:
         return get(self.props, *path, default=default)
@@ -68,22 +71,65 @@ def _urn_name(urn: str) -> str:
     return urn.rsplit("::", 1)[-1] if isinstance(urn, str) and "::" in urn else str(urn)
 
 
+_SHARED_LOCK = threading.Lock()
+_SHARED: dict[str, Any] = {}
+
+
 class StackGraph:
-    """Index of a stack's resources with the links the policies need."""
+    """Index of a stack's resources with the links the policies need.
+
+    Every lookup the policies make per rule / target / trail is answered from an index built once
+    (lazily) per graph, so a stack policy costs time linear in the number of resources: bucket
+    name -> buckets, bucket name -> trails that may log it (a prefix index of the trails' selector
+    ARNs), rule -> targets, (type, property) -> the resources whose property refers to a resource.
+    :meth:`for_stack_args` shares one graph between the stack policies of one AnalyzeStack call.
+    """
 
     def __init__(self, nodes: Iterable[Node]):
         self.nodes: list[Node] = list(nodes)[:_MAX_RESOURCES]
         self.by_urn: dict[str, Node] = {n.urn: n for n in self.nodes}
         self.by_type: dict[str, list[Node]] = {}
         self._refs: dict[str, list[Node]] = {}
-        for n in self.nodes:
+        for i, n in enumerate(self.nodes):
+            n.pos = i
             self.by_type.setdefault(n.type, []).append(n)
             for ident in n.identities():
                 self._refs.setdefault(ident, []).append(n)
         self._patterns: dict[str, RulePattern] = {}
         self._targets_by_rule: dict[str, list[Node]] | None = None
+        self._s3_rules: list[Node] | None = None
+        self._rule_buckets: dict[tuple[str, str | None], list[Node]] = {}
+        self._buckets: list[Node] | None = None
+        self._buckets_by_name: dict[str, list[Node]] = {}
+        self._trails: list[Node] | None = None
+        self._trail_index: TrailBucketIndex | None = None
+        self._trail_pos: dict[int, int] = {}
+        self._referrers: dict[tuple[tuple[str, ...], str, bool], tuple[dict, dict]] = {}
 
     # ---- construction ---------------------------------------------------------------------
+    @classmethod
+    def for_stack_args(cls, args: Any, default_region: str | None = None) -> "StackGraph":
+        """:meth:`from_stack_args`, shared by the stack policies of one AnalyzeStack call.
+
+        The graph is cached on the identity of ``args.resources`` (the list of PolicyResource
+        objects; the cache holds it, so the identity cannot be reused) and of its items and their
+        props, plus the stack region. When every stack policy of a call is handed the same
+        resources (see :mod:`.servicer`), the graph and its indexes are built once per call;
+        otherwise each policy builds its own, which costs the same as before, linear time."""
+        region = default_region if default_region is not None else stack_region()
+        resources = getattr(args, "resources", None)
+        if not isinstance(resources, list):
+            return cls.from_stack_args(args, region)
+        key = (len(resources), region, tuple(id(getattr(r, "props", None)) for r in resources))
+        with _SHARED_LOCK:
+            if _SHARED.get("resources") is resources and _SHARED.get("key") == key:
+                return _SHARED["graph"]
+        graph = cls.from_stack_args(args, region)
+        with _SHARED_LOCK:
+            _SHARED.clear()
+            _SHARED.update(resources=resources, key=key, graph=graph)
+        return graph
+
     @classmethod
     def from_stack_args(cls, args: Any, default_region: str | None = None) -> "StackGraph":
         """From pulumi_policy's StackValidationArgs (props are outputs)."""
@@ -173,6 +219,35 @@ class StackGraph:
             return found
         return [d for d in self.deps(node, prop) if d.type in types]
 
+    def referrers(self, target: Node, types: Iterable[str], prop: str, *, lists: bool = True) -> list[Node]:
+        """Resources of ``types`` whose ``prop`` refers to ``target``: its value is one of the
+        target's :meth:`Node.identities` (or, with ``lists``, a list holding one), or the property
+        depends on the target (:meth:`deps`). In stack order; indexed once per (types, prop)."""
+        types = tuple(types)
+        cache_key = (types, prop, lists)
+        index = self._referrers.get(cache_key)
+        if index is None:
+            by_value: dict[str, list[Node]] = {}
+            by_dep: dict[str, list[Node]] = {}
+            for n in self.of_type(*types):
+                value = n.props.get(prop)
+                values = [value] if isinstance(value, str) else (
+                    [v for v in value if isinstance(v, str)] if lists and isinstance(value, list) else [])
+                for v in dict.fromkeys(values):
+                    by_value.setdefault(v, []).append(n)
+                for d in self.deps(n, prop):
+                    by_dep.setdefault(d.urn, []).append(n)
+            index = self._referrers[cache_key] = (by_value, by_dep)
+        by_value, by_dep = index
+        found: dict[int, Node] = {}
+        for ident in target.identities():
+            for n in by_value.get(ident, ()):
+                found[id(n)] = n
+        if self.by_urn.get(target.urn) is target:
+            for n in by_dep.get(target.urn, ()):
+                found[id(n)] = n
+        return sorted(found.values(), key=lambda n: (types.index(n.type), n.pos))
+
     # ---- S3 rules ---------------------------------------------------------------------------
     def pattern(self, rule: Node) -> RulePattern:
         if rule.urn not in self._patterns:
@@ -187,29 +262,86 @@ class StackGraph:
         """Managed buckets the rule's pattern depends on (property dependencies of eventPattern)."""
         return [d for d in self.deps(rule, "eventPattern") if d.type in BUCKET_TYPES]
 
+    def buckets(self) -> list[Node]:
+        """Managed buckets, in :meth:`of_type` order."""
+        if self._buckets is None:
+            self._buckets = self.of_type(*BUCKET_TYPES)
+            for b in self._buckets:
+                name = self.bucket_name(b)
+                if name:
+                    self._buckets_by_name.setdefault(name, []).append(b)
+        return self._buckets
+
     def rule_buckets(self, rule: Node, delivery: str | None = None) -> list[Node]:
         """Managed buckets whose events the rule matches: by name against the pattern, plus the
         buckets the pattern is built from (property dependencies)."""
+        cache_key = (rule.urn, delivery)
+        cached = self._rule_buckets.get(cache_key)
+        if cached is not None and self.by_urn.get(rule.urn) is rule:
+            return list(cached)
         rp = self.pattern(rule)
         out: list[Node] = []
         if rp.state == "ok" and rp.is_s3:
-            for b in self.of_type(*BUCKET_TYPES):
+            buckets = self.buckets()
+            names = rp.exact_bucket_names(delivery)
+            if names is None:  # prefix/wildcard/... or no bucket filter: test every bucket
+                candidates = buckets
+            else:  # exact names: look them up
+                order = {id(b): i for i, b in enumerate(buckets)} if len(names) > 1 else None
+                candidates = [b for n in names for b in self._buckets_by_name.get(n, ())]
+                if order is not None:
+                    candidates = sorted({id(b): b for b in candidates}.values(), key=lambda b: order[id(b)])
+            for b in candidates:
                 name = self.bucket_name(b)
                 if name and rp.matches_bucket(name, delivery):
                     out.append(b)
         for b in self.pattern_buckets(rule):
             if b not in out and (rp.state != "ok" or not self.bucket_name(b)):
                 out.append(b)
-        return out
+        if self.by_urn.get(rule.urn) is rule:
+            self._rule_buckets[cache_key] = out
+        return list(out)
 
     def s3_rules(self) -> list[Node]:
         """Rules that are S3 rules by their pattern, or whose unknown pattern is built from a bucket."""
-        out = []
-        for r in self.of_type(RULE):
-            rp = self.pattern(r)
-            if (rp.state == "ok" and rp.is_s3) or (rp.state == "unknown" and self.pattern_buckets(r)):
-                out.append(r)
-        return out
+        if self._s3_rules is None:
+            out = []
+            for r in self.of_type(RULE):
+                rp = self.pattern(r)
+                if (rp.state == "ok" and rp.is_s3) or (rp.state == "unknown" and self.pattern_buckets(r)):
+                    out.append(r)
+            self._s3_rules = out
+        return list(self._s3_rules)
+
+    # ---- trails -------------------------------------------------------------------------------
+    def trails(self) -> list[Node]:
+        """Trails, in stack order."""
+        return list(self._trail_lookup()[0])
+
+    def _trail_lookup(self) -> tuple[list[Node], TrailBucketIndex, dict[int, int]]:
+        if self._trails is None or self._trail_index is None:
+            self._trails = self.of_type(TRAIL)
+            self._trail_index = TrailBucketIndex([t.props for t in self._trails])
+            self._trail_pos = {id(t): i for i, t in enumerate(self._trails)}
+        return self._trails, self._trail_index, self._trail_pos
+
+    def trails_for_buckets(self, names: Iterable[str]) -> list[Node]:
+        """Trails (in stack order) that may log S3 object data events of any of the bucket
+        ``names``: :func:`selectors.may_log_bucket`, answered from a prefix index of the trails'
+        selector ARNs instead of reading every trail for every bucket."""
+        trails, index, _ = self._trail_lookup()
+        positions: set[int] = set()
+        for name in names:
+            positions.update(index.positions(name))
+        return [trails[i] for i in sorted(positions)]
+
+    def trail_may_log(self, trail: Node, bucket: str) -> bool:
+        """:func:`selectors.may_log_bucket` for a trail of this graph (its selectors compiled once)."""
+        _, index, pos = self._trail_lookup()
+        i = pos.get(id(trail))
+        if i is not None:
+            return index.filters[i].may_log(bucket)
+        return may_log_bucket(trail.props, bucket)
 
     def rule_targets(self, rule: Node) -> list[Node]:
         if self._targets_by_rule is None:

@@ -512,6 +512,29 @@ class RulePattern:
                 return True
         return False
 
+    def exact_bucket_names(self, delivery: str | None = None) -> set[str] | None:
+        """Every name for which :meth:`matches_bucket` (same ``delivery``) is True, when the bucket
+        leaves hold only plain values; None when a leaf is absent (every bucket) or has content
+        filters (prefix, wildcard, ...), i.e. when only testing each name can tell."""
+        if not self.is_s3:
+            return set()
+        checks = []
+        if delivery in (None, "cloudtrail") and (self.cloudtrail or self.intended_cloudtrail):
+            checks.append(_CT_BUCKET)
+        if delivery in (None, "object-created") and self.object_created:
+            checks.append(_EB_BUCKET)
+        out: set[str] = set()
+        for path in checks:
+            has, leaf = self._leaf(*path)
+            if not has:
+                return None
+            if not isinstance(leaf, list):
+                continue  # never matches (leaf_matches needs an array)
+            if any(isinstance(item, dict) for item in leaf):
+                return None
+            out.update(item for item in leaf if isinstance(item, str))
+        return out
+
     def bucket_names(self, delivery: str = "cloudtrail") -> list[str]:
         """Exact bucket names in the rule's bucket leaf."""
         path = _CT_BUCKET if delivery == "cloudtrail" else _EB_BUCKET

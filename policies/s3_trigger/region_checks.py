@@ -7,9 +7,9 @@ from typing import Any, Iterable, Mapping
 from pulumi_policy import EnforcementLevel
 
 from .framework import CANNOT_VERIFY, Finding, stack_policy
-from .graph import QUEUE, STATE_MACHINE, TRAIL, Node, StackGraph
+from .graph import QUEUE, STATE_MACHINE, Node, StackGraph
 from .regions import Region, parse_arn
-from .selectors import explain_trail_event, may_log_bucket
+from .selectors import explain_trail_event
 from .values import as_bool, get, is_unknown
 
 SAME_REGION = "s3-trigger-same-region"
@@ -46,7 +46,6 @@ def _arn_or_node_region(graph: StackGraph, owner: Node, prop: str, value: Any, t
 
 
 def check_same_region(graph: StackGraph, config: Mapping[str, Any]) -> Iterable[Finding]:
-    trails = graph.of_type(TRAIL)
     for rule in graph.s3_rules():
         rp = graph.pattern(rule)
         r_region = rule.region
@@ -74,9 +73,11 @@ def check_same_region(graph: StackGraph, config: Mapping[str, Any]) -> Iterable[
             names += [s.value for s in rp.bucket_samples("cloudtrail")[:10] if s.value not in names]
             keys = rp.key_samples("cloudtrail")[:5]
             events = rp.upload_names() or rp.event_names()[:3]
-            for t in trails:
+            # Only the trails that may log one of the names (from the graph's index); for any
+            # other trail ``feeds`` would be False.
+            for t in graph.trails_for_buckets(names):
                 feeds = any(explain_trail_event(t.props, n, k.value, e, False).logged
-                            for n in names if may_log_bucket(t.props, n) for k in keys for e in events)
+                            for n in names if graph.trail_may_log(t, n) for k in keys for e in events)
                 if not feeds:
                     continue
                 multi = t.props.get("isMultiRegionTrail")

@@ -351,43 +351,119 @@ def put_object_billed_events(trail_props: Any, bucket: str, key: str) -> int:
     return int(trail_logs_event(trail_props, bucket, key, "PutObject"))
 
 
+_S3_ARN = "arn:aws:s3:::"
+
+
+@dataclass(frozen=True)
+class BucketFilter:
+    """Which buckets a trail *may* log S3 object data events for, compiled once per trail so that a
+    stack with many trails and rules does not re-read every trail's selectors for every bucket.
+
+    ``always``: the trail may log any bucket (an "every bucket" selector, unknowns, negative or odd
+    shapes: anything the pre-filter cannot rule out). Otherwise ``rests`` holds the object-ARN
+    filters after ``arn:aws:s3:::`` (partition-normalised); the trail may log ``bucket`` iff some
+    rest is a prefix of ``bucket/`` or starts with ``bucket/``."""
+    always: bool
+    rests: tuple[str, ...] = ()
+
+    def may_log(self, bucket: str) -> bool:
+        if self.always:
+            return True
+        s = f"{bucket}/"
+        return any(s.startswith(r) or r.startswith(s) for r in self.rests)
+
+
+_ALWAYS = BucketFilter(True)
+
+
+def bucket_filter(trail_props: Any) -> BucketFilter:
+    """Compile the trail's selectors into a :class:`BucketFilter` (the semantics of
+    :func:`may_log_bucket`). Conservative and total: anything unusual gives ``always``."""
+    try:
+        props, basic, advanced = _selectors(trail_props)
+        rests: list[str] = []
+        if isinstance(advanced, list) and advanced:
+            for sel in advanced:
+                fss = _prop(sel, "fieldSelectors", "field_selectors") if isinstance(sel, dict) else None
+                if not isinstance(fss, list):
+                    return _ALWAYS
+                arn_fs = [fs for fs in fss if isinstance(fs, dict) and fs.get("field") == "resources.ARN"]
+                if not arn_fs:
+                    return _ALWAYS
+                for fs in arn_fs:
+                    ops = [_op_values(fs, c, sn) for c, sn in _POSITIVE]
+                    if any(o == "unknown" for o in ops) or all(o is None for o in ops):
+                        return _ALWAYS
+                    for o in ops:
+                        for v in o if isinstance(o, list) else []:
+                            if not isinstance(v, str) or is_unknown(v):
+                                return _ALWAYS
+                            nv = _norm_arn(v)
+                            if not nv.startswith(_S3_ARN):
+                                return _ALWAYS
+                            rests.append(nv[len(_S3_ARN):])
+            return BucketFilter(False, tuple(rests))
+        if isinstance(basic, list) and basic:
+            for v in selector_resource_prefixes(props) or []:
+                nv = _norm_arn(v)
+                if nv.startswith(_S3_ARN):
+                    rests.append(nv[len(_S3_ARN):])
+                elif _S3_ARN.startswith(nv):  # "arn:aws:s3", "arn:", "": a prefix of every object ARN
+                    return _ALWAYS
+            if contains_unknown(basic):
+                return _ALWAYS
+            return BucketFilter(False, tuple(rests))
+        return _ALWAYS if (is_unknown(advanced) or is_unknown(basic)) else BucketFilter(False)
+    except Exception:  # noqa: BLE001 - a pre-filter must never hide a trail
+        return _ALWAYS
+
+
 def may_log_bucket(trail_props: Any, bucket: str) -> bool:
     """Cheap pre-filter: False only if the trail certainly logs no S3 object data events for
     ``bucket`` (no data selectors at all, or every ARN filter names other buckets). Conservative:
     anything unusual (unknowns, negative operators, odd shapes) gives True."""
     try:
-        props, basic, advanced = _selectors(trail_props)
-        arn = f"arn:aws:s3:::{bucket}/"
-        if isinstance(advanced, list) and advanced:
-            for sel in advanced:
-                fss = _prop(sel, "fieldSelectors", "field_selectors") if isinstance(sel, dict) else None
-                if not isinstance(fss, list):
-                    return True
-                arn_fs = [fs for fs in fss if isinstance(fs, dict) and fs.get("field") == "resources.ARN"]
-                if not arn_fs:
-                    return True
-                for fs in arn_fs:
-                    ops = [_op_values(fs, c, sn) for c, sn in _POSITIVE]
-                    if any(o == "unknown" for o in ops) or all(o is None for o in ops):
-                        return True
-                    for o in ops:
-                        for v in o if isinstance(o, list) else []:
-                            if not isinstance(v, str) or is_unknown(v):
-                                return True
-                            nv = _norm_arn(v)
-                            if arn.startswith(nv) or nv.startswith(arn) or not nv.startswith("arn:aws:s3:::"):
-                                return True
-            return False
-        if isinstance(basic, list) and basic:
-            for v in selector_resource_prefixes(props) or []:
-                nv = _norm_arn(v)
-                if nv in ("arn:aws:s3", "arn:aws:s3:::") or arn.startswith(nv) or nv.startswith(arn) \
-                        or (nv.startswith("arn:aws:s3:::") and "/" not in nv and arn.startswith(nv)):
-                    return True
-            return contains_unknown(basic)
-        return is_unknown(advanced) or is_unknown(basic)
+        return bucket_filter(trail_props).may_log(bucket)
     except Exception:  # noqa: BLE001 - a pre-filter must never hide a trail
         return True
+
+
+class TrailBucketIndex:
+    """``may_log_bucket`` for many trails at once: bucket name -> the trails (in the given order)
+    that may log it, through a prefix index of the trails' selector ARNs. Each lookup costs the
+    length of the name plus the trails it returns, not the number of trails."""
+
+    _MAX_INDEXED_NAME = 300  # longer names (hostile patterns) are answered by a plain scan
+
+    def __init__(self, trails_props: list[Any]):
+        self.filters = [bucket_filter(p) for p in trails_props]
+        self._always: list[int] = []
+        self._prefix: dict[str, list[int]] = {}
+        self._by_first: dict[str, list[tuple[str, int]]] = {}
+        for i, f in enumerate(self.filters):
+            if f.always:
+                self._always.append(i)
+                continue
+            for r in f.rests:
+                self._prefix.setdefault(r, []).append(i)
+                if "/" in r:
+                    self._by_first.setdefault(r.split("/", 1)[0], []).append((r, i))
+
+    def positions(self, bucket: str) -> list[int]:
+        """Indexes (into the trails given) of the trails that may log ``bucket``, ascending."""
+        s = f"{bucket}/"
+        if len(s) > self._MAX_INDEXED_NAME:
+            return [i for i, f in enumerate(self.filters) if f.may_log(bucket)]
+        hits = set(self._always)
+        prefix = self._prefix
+        for k in range(len(s) + 1):
+            found = prefix.get(s[:k])
+            if found:
+                hits.update(found)
+        for r, i in self._by_first.get(s.split("/", 1)[0], ()):
+            if r.startswith(s):
+                hits.add(i)
+        return sorted(hits)
 
 
 def selector_resource_prefixes(trail_props: Any) -> list[str]:
@@ -413,7 +489,8 @@ def selector_resource_prefixes(trail_props: Any) -> list[str]:
 
 
 __all__ = [
-    "Decision", "MULTIPART_EVENTS", "billed_events", "explain_trail_event", "logging_enabled",
-    "multipart_billed_events", "multipart_event_names", "object_arn", "put_object_billed_events",
-    "selector_resource_prefixes", "trail_logs_event", "trail_logs_management_events",
+    "BucketFilter", "Decision", "MULTIPART_EVENTS", "TrailBucketIndex", "billed_events", "bucket_filter",
+    "explain_trail_event", "logging_enabled", "may_log_bucket", "multipart_billed_events",
+    "multipart_event_names", "object_arn", "put_object_billed_events", "selector_resource_prefixes",
+    "trail_logs_event", "trail_logs_management_events",
 ]

@@ -128,11 +128,11 @@ def check_least_privilege(graph: StackGraph, config: Mapping[str, Any]) -> Itera
                             f"policy with {START} on the state machine is least privilege")
         elif is_unknown(managed) and any(d.type != ROLE for d in graph.deps(role, "managedPolicyArns")):
             problems.append(f"{role.label()} has managed policies attached (managedPolicyArns)")
-        for att in graph.of_type(ROLE_POLICY_ATTACHMENT):
+        for att in graph.referrers(role, (ROLE_POLICY_ATTACHMENT,), "role"):
             if _refers_to(graph, att, "role", role):
                 problems.append(f"{att.label()} attaches {short(att.props.get('policyArn'), 100)} to "
                                 f"{role.label()}: only {START} on the state machine is least privilege")
-        for att in graph.of_type(POLICY_ATTACHMENT):
+        for att in graph.referrers(role, (POLICY_ATTACHMENT,), "roles"):
             if _refers_to(graph, att, "roles", role):
                 problems.append(f"{att.label()} attaches {short(att.props.get('policyArn'), 100)} to "
                                 f"{role.label()}")
@@ -142,7 +142,7 @@ def check_least_privilege(graph: StackGraph, config: Mapping[str, Any]) -> Itera
                 problems.extend(_document_findings(graph, role, "inlinePolicies", ip.get("policy"), link,
                                                    f"inline policy {ip.get('name') or i} of {role.label()}"))
         granted = False
-        for rp in graph.of_type(ROLE_POLICY):
+        for rp in graph.referrers(role, (ROLE_POLICY,), "role"):
             if _refers_to(graph, rp, "role", role):
                 granted = True
                 problems.extend(_document_findings(graph, rp, "policy", rp.props.get("policy"), link,
@@ -158,7 +158,8 @@ def check_least_privilege(graph: StackGraph, config: Mapping[str, Any]) -> Itera
 # --------------------------------------------------------------------------------------------
 
 def _queue_policy_ok(graph: StackGraph, queue: Node) -> str | None:
-    policies = [qp for qp in graph.of_type(QUEUE_POLICY) if _refers_to(graph, qp, "queueUrl", queue)]
+    policies = [qp for qp in graph.referrers(queue, (QUEUE_POLICY,), "queueUrl")
+                if _refers_to(graph, qp, "queueUrl", queue)]
     if not policies:
         return (f"{queue.label()} has no queue policy letting {EVENTS} sqs:SendMessage, so failed events "
                 "cannot be delivered to it")

@@ -39,9 +39,13 @@ class Coverage:
     reasons: dict[str, str]                  # trail label -> why it does not log the first miss
 
 
-def coverage(trails: list[Node], bucket: Sample, keys: list[Sample], names: list[str]) -> Coverage:
+def coverage(trails: list[Node], bucket: Sample, keys: list[Sample], names: list[str],
+             candidates: list[Node] | None = None) -> Coverage:
+    """Which (event name, key) of ``bucket`` no trail logs. ``candidates``: the trails that may log
+    the bucket (:func:`may_log_bucket`) if the caller has them from an index, in ``trails`` order."""
     cov = Coverage(bucket, [], [], {})
-    candidates = [t for t in trails if may_log_bucket(t.props, bucket.value)]
+    if candidates is None:
+        candidates = [t for t in trails if may_log_bucket(t.props, bucket.value)]
     if trails and not candidates:
         cov.missing = [(n, k.value) for n in names for k in keys]
         for t in trails[:3]:
@@ -79,7 +83,7 @@ def _rule_buckets(graph: StackGraph, rule: Node, rp: RulePattern) -> list[Sample
 
 def check_trail_logs_bucket(graph: StackGraph, config: Mapping[str, Any]) -> Iterable[Finding]:
     elsewhere = config_list(config, "bucketsLoggedElsewhere")
-    trails = graph.of_type(TRAIL)
+    trails = graph.trails()
     for rule in graph.s3_rules():
         rp = graph.pattern(rule)
         if rp.state != "ok" or not rp.cloudtrail_based:
@@ -91,7 +95,7 @@ def check_trail_logs_bucket(graph: StackGraph, config: Mapping[str, Any]) -> Ite
         for bucket in _rule_buckets(graph, rule, rp):
             if glob_match(bucket.value, elsewhere):
                 continue
-            cov = coverage(trails, bucket, keys, names)
+            cov = coverage(trails, bucket, keys, names, graph.trails_for_buckets([bucket.value]))
             where = f"bucket {bucket.value!r}" if bucket.exact else bucket.describe
             if cov.unknown and not cov.missing:
                 yield Finding(f"{rule.label()}: {CANNOT_VERIFY}: whether a trail logs {', '.join(names)} "
@@ -177,7 +181,6 @@ _READS = ("GetObject", "HeadObject")
 def check_trail_cost(graph: StackGraph, config: Mapping[str, Any]) -> Iterable[Finding]:
     parts = config_int(config, "multipartParts", DEFAULT_PARTS, 1, 10_000)
     feeds: dict[str, tuple[Node, Node, str, str]] = {}
-    trails = graph.of_type(TRAIL)
     for rule in graph.s3_rules():
         rp = graph.pattern(rule)
         if rp.state != "ok" or not rp.cloudtrail_based:
@@ -185,11 +188,13 @@ def check_trail_cost(graph: StackGraph, config: Mapping[str, Any]) -> Iterable[F
         names = required_event_names(rp) or list(UPLOAD_EVENT_NAMES)
         buckets = rp.bucket_samples("cloudtrail")[:_MAX_SAMPLES]
         keys = rp.key_samples("cloudtrail")[:_MAX_SAMPLES]
-        for t in trails:
+        # Only the trails that may log one of the rule's buckets (from the graph's index); any
+        # other trail would be skipped below for every bucket.
+        for t in graph.trails_for_buckets([b.value for b in buckets]):
             if t.urn in feeds:
                 continue
             for b in buckets:
-                if not may_log_bucket(t.props, b.value):
+                if not graph.trail_may_log(t, b.value):
                     continue
                 hit = next((k for k in keys if any(explain_trail_event(t.props, b.value, k.value, n).logged
                                                    for n in names)), None)
