@@ -6,8 +6,6 @@ rules import as ``s3_trigger``. PolicyPack serves gRPC on 127.0.0.1, prints the 
 line of stdout and blocks.
 """
 
-from pulumi_policy import PolicyPack
+from s3_trigger import build_pack
 
-from s3_trigger import PACK_DESCRIPTION, PACK_NAME, all_policies
-
-PolicyPack(name=PACK_NAME, policies=all_policies(), description=PACK_DESCRIPTION)
+build_pack()

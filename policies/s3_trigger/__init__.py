@@ -40,8 +40,13 @@ POLICIES = all_policies()
 
 
 def build_pack() -> None:
-    """Start the pack: pulumi_policy serves gRPC on 127.0.0.1, prints the port, and blocks."""
+    """Start the pack: pulumi_policy serves gRPC on 127.0.0.1, prints the port, and blocks.
+
+    First it lets the stack policies of one AnalyzeStack call share one deserialised stack
+    (:mod:`.servicer`; pulumi_policy otherwise rebuilds the whole stack for each stack policy)."""
     from pulumi_policy import PolicyPack  # pylint: disable=import-outside-toplevel
+    from .servicer import install  # pylint: disable=import-outside-toplevel
+    install()
     PolicyPack(name=PACK_NAME, policies=all_policies(), description=PACK_DESCRIPTION)
 
 

@@ -1,0 +1,163 @@
+"""One deserialised stack per AnalyzeStack call, shared by the pack's stack policies.
+
+pulumi_policy's analyzer servicer (``pulumi_policy.policy._PolicyAnalyzerServicer.AnalyzeStack``)
+rebuilds every resource of the stack for *each* stack policy: ``json_format.MessageToDict`` of its
+properties and of its provider's, ``deserialize_properties``, an unknown-checking proxy and a
+``PolicyResource``. This pack has eight stack policies, so a stack was deserialised eight times per
+call; on a stack of 1,000 S3TriggeredStateMachine instances (20,000 resources) that alone took far
+longer than the whole offline gate with an empty pack.
+
+:func:`install` replaces that method with :func:`analyze_stack`, the same code (pulumi_policy
+1.21.0, Apache-2.0, Copyright 2016-2020 Pulumi Corporation) with one change: the resources are built
+once, on the first enabled stack policy, and every stack policy of the call is handed that same list
+(in a ``StackValidationArgs`` of its own, with its own config). Policies, order, enforcement levels,
+config, not-applicable and unknown-value handling are unchanged. Because the list is the same object,
+:meth:`graph.StackGraph.for_stack_args` builds the pack's graph and indexes once per call too.
+
+It is installed only for the pulumi_policy versions in :data:`TESTED_VERSIONS` (whose
+``AnalyzeStack`` this copy was checked against); with any other version the pack runs on the
+library's own method, correct but slower. The pack's policies never modify the resources they are
+given, which is what makes sharing them safe. ``S3_TRIGGER_POLICY_SHARED_STACK=0`` in the pack's
+environment turns it off (for measurements).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+from inspect import isawaitable
+from typing import Any, Dict, List
+
+TESTED_VERSIONS = frozenset({"1.21.0"})
+_MARK = "_s3_trigger_shared_stack"
+_ORIGINAL = "_s3_trigger_original_analyze_stack"
+ENV_SWITCH = "S3_TRIGGER_POLICY_SHARED_STACK"
+
+
+def _private(servicer: Any, name: str) -> Any:
+    return getattr(servicer, f"_PolicyAnalyzerServicer__{name}")
+
+
+def build_stack_resources(servicer: Any, request: Any) -> list:
+    """The PolicyResource list pulumi_policy 1.21.0 builds per stack policy, built once."""
+    from google.protobuf import json_format  # pylint: disable=import-outside-toplevel
+    from pulumi_policy.deserialize import deserialize_properties  # pylint: disable=import-outside-toplevel
+    from pulumi_policy.policy import PolicyResource  # pylint: disable=import-outside-toplevel
+    from pulumi_policy.proxy import unknown_checking_proxy  # pylint: disable=import-outside-toplevel
+
+    intermediates = []
+    for r in request.resources:
+        deserialized = deserialize_properties(json_format.MessageToDict(r.properties))
+        props = unknown_checking_proxy(deserialized)
+        opts = servicer._get_resource_options(r)  # pylint: disable=protected-access
+        provider = servicer._get_provider_resource(r)  # pylint: disable=protected-access
+        resource = PolicyResource(r.type, props, r.urn, r.name, opts, provider, None, [], {})
+        property_dependencies: Dict[str, List[str]] = {}
+        for k, v in r.propertyDependencies.items():
+            property_dependencies[k] = list(v.urns)
+        intermediates.append((resource, r.parent, list(r.dependencies), property_dependencies))
+
+    urns_to_resources = {i[0].urn: i[0] for i in intermediates}
+    for resource, parent, dependencies, property_dependencies in intermediates:
+        if parent is not None and parent in urns_to_resources:
+            resource.parent = urns_to_resources[parent]
+        for d in dependencies:
+            if d in urns_to_resources:
+                resource.dependencies.append(urns_to_resources[d])
+        for k, v in property_dependencies.items():
+            resource.property_dependencies[k] = [urns_to_resources[d] for d in v if d in urns_to_resources]
+    return [i[0] for i in intermediates]
+
+
+def analyze_stack(self: Any, request: Any, _context: Any) -> Any:
+    """``_PolicyAnalyzerServicer.AnalyzeStack`` with the resources built once per call."""
+    from pulumi.runtime import proto  # pylint: disable=import-outside-toplevel
+    from pulumi_policy.policy import (EnforcementLevel, StackValidationArgs,  # pylint: disable=import-outside-toplevel
+                                      StackValidationPolicy, _NotApplicableError)
+    from pulumi_policy.proxy import UnknownValueError  # pylint: disable=import-outside-toplevel
+
+    self._configure_runtime_settings()  # pylint: disable=protected-access
+    response = proto.AnalyzeResponse()
+    resources = None
+    pack_name, pack_version = _private(self, "policy_pack_name"), _private(self, "policy_pack_version")
+
+    for policy in _private(self, "policies"):
+        enforcement_level = self._get_enforcement_level(policy)  # pylint: disable=protected-access
+        if enforcement_level == EnforcementLevel.DISABLED or not isinstance(policy, StackValidationPolicy):
+            continue
+        if enforcement_level == EnforcementLevel.REMEDIATE:
+            # Stack policies cannot be remediated, so treat the level as mandatory.
+            enforcement_level = EnforcementLevel.MANDATORY
+
+        report_violation = self._create_report_violation(  # pylint: disable=protected-access
+            response, policy.name, policy.description, enforcement_level, policy.severity)
+        if resources is None:
+            resources = build_stack_resources(self, request)
+        config = self._get_policy_config(policy.name)  # pylint: disable=protected-access
+        args = StackValidationArgs(resources, config, _private(self, "stack_tags"))
+
+        try:
+            result = policy.validate(args, report_violation)
+            if isawaitable(result):
+                loop = asyncio.new_event_loop()
+                task = asyncio.Task(result, loop=loop)
+                loop.run_until_complete(task)
+                loop.close()
+        except UnknownValueError as e:
+            response.diagnostics.append(proto.AnalyzeDiagnostic(
+                policyName=policy.name,
+                policyPackName=pack_name,
+                policyPackVersion=pack_version,
+                message=(f"can't run policy '{policy.name}' from policy pack "
+                         f"'{pack_name}@v{pack_version}' during preview: {e.message}"),
+                urn="",
+                description=policy.description,
+                enforcementLevel=self._map_enforcement_level(  # pylint: disable=protected-access
+                    EnforcementLevel.ADVISORY),
+            ))
+        except _NotApplicableError as e:
+            response.not_applicable.append(proto.PolicyNotApplicable(
+                policy_name=policy.name,
+                reason=e.reason or "",
+            ))
+
+    return response
+
+
+def install() -> bool:
+    """Install :func:`analyze_stack` on pulumi_policy's servicer class; True if it is installed
+    (now or before). Does nothing for untested pulumi_policy versions or when switched off."""
+    if os.environ.get(ENV_SWITCH, "1").strip().lower() in ("0", "false", "no", "off"):
+        return False
+    try:
+        from pulumi_policy import policy as pp  # pylint: disable=import-outside-toplevel
+        from pulumi_policy.version import VERSION  # pylint: disable=import-outside-toplevel
+    except ImportError:  # pragma: no cover
+        return False
+    cls = getattr(pp, "_PolicyAnalyzerServicer", None)
+    if cls is None or VERSION not in TESTED_VERSIONS:
+        return False
+    if getattr(cls, _MARK, False):
+        return True
+    for name in ("policies", "policy_pack_name", "policy_pack_version", "stack_tags"):
+        if f"_PolicyAnalyzerServicer__{name}" not in getattr(cls, "__annotations__", {}):
+            return False  # not the class this copy was written against
+    setattr(cls, _ORIGINAL, cls.AnalyzeStack)
+    cls.AnalyzeStack = analyze_stack
+    setattr(cls, _MARK, True)
+    return True
+
+
+def original_analyze_stack() -> Any:
+    """pulumi_policy's own ``AnalyzeStack`` (for tests that compare the two)."""
+    from pulumi_policy import policy as pp  # pylint: disable=import-outside-toplevel
+    cls = pp._PolicyAnalyzerServicer  # pylint: disable=protected-access
+    return cls.__dict__.get(_ORIGINAL) or cls.AnalyzeStack
+
+
+def installed() -> bool:
+    try:
+        from pulumi_policy import policy as pp  # pylint: disable=import-outside-toplevel
+    except ImportError:  # pragma: no cover
+        return False
+    return bool(getattr(getattr(pp, "_PolicyAnalyzerServicer", None), _MARK, False))
