@@ -88,7 +88,11 @@ def upload_all(s3, bucket: str, uploads: int, multipart: int, interval: float) -
 
 
 def measure(endpoint: str, args) -> int:
-    state = Path(tempfile.mkdtemp(prefix="latency-state-")) / "latency.json"
+    with tempfile.TemporaryDirectory(prefix="latency-state-") as tmp:
+        return _measure(endpoint, args, Path(tmp) / "latency.json")
+
+
+def _measure(endpoint: str, args, state: Path) -> int:
     t0 = time.perf_counter()
     run, _ = deploy(REPO, endpoint, stack="latency", config={"delivery": "eventbridge", "forceDestroy": "true"},
                     echo=None, state_path=state)
