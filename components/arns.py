@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 PARTITIONS = ("aws", "aws-cn", "aws-us-gov", "aws-iso", "aws-iso-b", "aws-iso-e", "aws-iso-f", "aws-eusc")
 
 
-@dataclass(frozen=True)
-class Arn:
+class Arn(NamedTuple):
     partition: str
     service: str
     region: str
@@ -31,7 +30,7 @@ def parse_arn(value: str) -> Arn | None:
     parts = value.split(":", 5)
     if len(parts) != 6 or parts[0] != "arn" or not parts[1] or not parts[2] or not parts[5]:
         return None
-    return Arn(*parts[1:])
+    return Arn(*parts[1:6])
 
 
 def state_machine_arn(partition: str, region: str, account: str, name: str) -> str:
