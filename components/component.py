@@ -35,8 +35,8 @@ def _aws_provider(opts: Optional[pulumi.ResourceOptions]) -> Optional[pulumi.Pro
 
 
 #: Account, partition and region per provider, looked up once per program run (keyed by the run's resource
-#: monitor, which each run, mocked or real, has its own of). Synchronous invokes each drain the SDK's pending work, so three per instance made large stacks
-#: quadratic (benchmarks/README.md).
+#: monitor, which each run, mocked or real, has its own of). Synchronous invokes each drain the SDK's pending
+#: work, so three per instance made large stacks quadratic (benchmarks/README.md).
 _ENVIRONMENTS: "weakref.WeakKeyDictionary[object, dict]" = weakref.WeakKeyDictionary()
 
 
