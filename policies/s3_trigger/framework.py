@@ -16,8 +16,8 @@ import traceback
 from dataclasses import dataclass
 from typing import Any, Callable, Iterable, Mapping
 
-from pulumi_policy import (EnforcementLevel, PolicyConfigSchema, ResourceValidationPolicy,
-                           StackValidationPolicy)
+from pulumi_policy import (EnforcementLevel, Policy, PolicyConfigSchema, ResourceValidationPolicy,
+                           StackValidationArgs, StackValidationPolicy)
 
 from .graph import StackGraph
 from .regions import resolve_region, stack_region
@@ -82,12 +82,7 @@ def _internal_error(name: str, what: str, exc: BaseException) -> str:
             "the resources were NOT verified. Please report this with the resource's properties.")
 
 
-def resource_policy(name: str, description: str, level: EnforcementLevel, types: Iterable[str],
-                    check: ResourceCheck, config_schema: PolicyConfigSchema | None = None
-                    ) -> ResourceValidationPolicy:
-    """A ResourceValidationPolicy that runs ``check`` on resources of ``types``."""
-    types = tuple(types)
-
+def _resource_validate(name: str, types: tuple[str, ...], check: ResourceCheck) -> Callable[..., None]:
     def validate(args: Any, report_violation: Callable[..., None]) -> None:
         rtype = getattr(args, "resource_type", "")
         if rtype not in types:
@@ -114,14 +109,10 @@ def resource_policy(name: str, description: str, level: EnforcementLevel, types:
         for f in findings:
             report_violation(f.message)
 
-    return ResourceValidationPolicy(name=name, description=description, validate=validate,
-                                    enforcement_level=level, config_schema=config_schema)
+    return validate
 
 
-def stack_policy(name: str, description: str, level: EnforcementLevel, check: StackCheck,
-                 config_schema: PolicyConfigSchema | None = None) -> StackValidationPolicy:
-    """A StackValidationPolicy that runs ``check`` on the stack graph (props are outputs)."""
-
+def _stack_validate(name: str, check: StackCheck) -> Callable[..., None]:
     def validate(args: Any, report_violation: Callable[..., None]) -> None:
         try:
             graph = StackGraph.for_stack_args(args)
@@ -140,8 +131,59 @@ def stack_policy(name: str, description: str, level: EnforcementLevel, check: St
         for f in findings:
             report_violation(f.message, f.urn)
 
-    return StackValidationPolicy(name=name, description=description, validate=validate,
+    return validate
+
+
+def resource_policy(name: str, description: str, level: EnforcementLevel, types: Iterable[str],
+                    check: ResourceCheck, config_schema: PolicyConfigSchema | None = None
+                    ) -> ResourceValidationPolicy:
+    """A ResourceValidationPolicy that runs ``check`` on resources of ``types``."""
+    return ResourceValidationPolicy(name=name, description=description,
+                                    validate=_resource_validate(name, tuple(types), check),
+                                    enforcement_level=level, config_schema=config_schema)
+
+
+def stack_policy(name: str, description: str, level: EnforcementLevel, check: StackCheck,
+                 config_schema: PolicyConfigSchema | None = None) -> StackValidationPolicy:
+    """A StackValidationPolicy that runs ``check`` on the stack graph (props are outputs)."""
+    return StackValidationPolicy(name=name, description=description, validate=_stack_validate(name, check),
                                  enforcement_level=level, config_schema=config_schema)
+
+
+class ResourceAndStackPolicy(ResourceValidationPolicy, StackValidationPolicy):
+    """One policy (one name, one enforcement level, one config) that the engine runs at both points
+    it offers: ``Analyze`` on each resource's inputs, before the resource is created (pulumi_policy
+    calls every ``ResourceValidationPolicy``), and ``AnalyzeStack`` on the whole stack, with the
+    property dependencies that ``Analyze`` does not carry (it calls every ``StackValidationPolicy``).
+    :meth:`validate` dispatches on the kind of args it is given.
+
+    pulumi_policy's two base classes have incompatible constructors, so this sets up the common
+    :class:`pulumi_policy.Policy` fields and each base's (name-mangled) callback itself."""
+
+    def __init__(self, name: str, description: str, level: EnforcementLevel,
+                 resource_validate: Callable[..., Any], stack_validate: Callable[..., Any],
+                 config_schema: PolicyConfigSchema | None = None) -> None:
+        Policy.__init__(self, name, description, level, config_schema)  # pylint: disable=non-parent-init-called
+        self._ResourceValidationPolicy__validate = resource_validate
+        self._ResourceValidationPolicy__remediate = None
+        self._StackValidationPolicy__validate = stack_validate
+        self._resource_validate = resource_validate
+        self._stack_validate = stack_validate
+
+    def validate(self, args: Any, report_violation: Callable[..., None]) -> None:  # type: ignore[override]
+        if isinstance(args, StackValidationArgs):
+            return self._stack_validate(args, report_violation)
+        return self._resource_validate(args, report_violation)
+
+
+def resource_and_stack_policy(name: str, description: str, level: EnforcementLevel, types: Iterable[str],
+                              resource_check: ResourceCheck, stack_check: StackCheck,
+                              config_schema: PolicyConfigSchema | None = None) -> ResourceAndStackPolicy:
+    """A policy that runs ``resource_check`` on resources of ``types`` (inputs, before creation) and
+    ``stack_check`` on the stack graph (outputs and property dependencies). The two must not report
+    the same problem twice: the stack check should only decide what the resource check could not."""
+    return ResourceAndStackPolicy(name, description, level, _resource_validate(name, tuple(types), resource_check),
+                                  _stack_validate(name, stack_check), config_schema)
 
 
 def config_list(config: Mapping[str, Any], key: str) -> list[str]:

@@ -9,8 +9,8 @@ from typing import Any, Iterable, Mapping
 from pulumi_policy import EnforcementLevel, PolicyConfigSchema
 
 from .framework import (CANNOT_VERIFY, Finding, NotApplicable, ResourceInput, config_int, config_list,
-                        resource_policy, stack_policy)
-from .graph import TRAIL, Node, StackGraph
+                        resource_and_stack_policy, stack_policy)
+from .graph import BUCKET_TYPES, TRAIL, Node, StackGraph
 from .patterns import UPLOAD_EVENT_NAMES, RulePattern, Sample, glob_match
 from .selectors import (Decision, explain_trail_event, may_log_bucket, multipart_billed_events,
                         trail_logs_management_events)
@@ -165,8 +165,56 @@ def check_no_feedback_loop(res: ResourceInput) -> Iterable[Finding]:
         return [verdict]
     if isinstance(verdict, str):
         raise NotApplicable(f"{verdict}; the engine runs this policy again with resolved inputs before "
-                            "it creates the trail")
+                            "it creates the trail (and on the stack, where s3BucketName's property "
+                            "dependencies name the bucket it comes from)")
     return []
+
+
+def _strict_deps(graph: StackGraph, node: Node, prop: str) -> list[Node]:
+    """The resources ``prop`` depends on, from its own property dependencies only (no fallback to
+    the resource's other dependencies: a trail's selectors usually depend on the upload bucket)."""
+    out = []
+    for u in node.property_dependencies.get(prop, []) or []:
+        n = graph.by_urn.get(u)
+        if n is not None and n not in out:
+            out.append(n)
+    return out
+
+
+def check_no_feedback_loop_stack(graph: StackGraph, config: Mapping[str, Any]) -> Iterable[Finding]:
+    """The stack half of s3-trigger-no-trail-feedback-loop: a trail whose ``s3BucketName`` is unknown
+    (preview: e.g. ``bucket.id``) is tied, through that property's dependencies, to the managed
+    bucket it comes from, whose name is known in preview. Everything the resource half decides on
+    the trail's inputs (a known log bucket, an "every bucket" selector) is left to it, so nothing is
+    reported twice; in an update ``s3BucketName`` is known and only the resource half runs."""
+    for trail in graph.trails():
+        raw = trail.props.get("s3BucketName")
+        if not is_unknown(raw):
+            continue
+        if not isinstance(feedback_loop_finding(trail.props, None), str):
+            continue  # "logs every bucket": reported by the resource half on the trail's inputs
+        buckets = [b for b in _strict_deps(graph, trail, "s3BucketName") if b.type in BUCKET_TYPES]
+        if not buckets:
+            continue  # nothing to follow: the resource half's "not applicable" (deferred) stands
+        verdicts = []
+        for b in buckets:
+            name = graph.bucket_name(b)
+            verdicts.append((b, name, feedback_loop_finding(trail.props, name) if name else None))
+        loops = [(b, name, v) for b, name, v in verdicts if isinstance(v, Finding)]
+        if not loops:
+            continue
+        if len(loops) == len(verdicts):
+            b, name, v = loops[0]
+            source = (f"{b.label()} (bucket {name!r})" if len(loops) == 1 else
+                      " or ".join(f"{lb.label()} ({ln!r})" for lb, ln, _ in loops[:3]))
+            yield Finding(f"{trail.label()}: its s3BucketName is unknown during preview, but its property "
+                          f"dependencies show that it comes from {source}; {v.message}", trail.urn)
+        else:
+            yield Finding(f"{trail.label()}: {CANNOT_VERIFY}: its s3BucketName is unknown and computed from "
+                          f"{', '.join(b.label() for b, _, _ in verdicts[:4])}, and the trail logs write data "
+                          f"events on {', '.join(repr(n) for _, n, _ in loops[:3])}: if the logs go there the "
+                          "trail feeds itself forever. Pass the log bucket's name (bucket.bucket, known in "
+                          "preview) as s3BucketName.", trail.urn)
 
 
 # --------------------------------------------------------------------------------------------
@@ -238,10 +286,10 @@ def trail_logs_bucket_policy():
 
 
 def no_feedback_loop_policy():
-    return resource_policy(
+    return resource_and_stack_policy(
         NO_FEEDBACK_LOOP,
         "A trail must not log data events on the bucket that receives its own logs.",
-        EnforcementLevel.MANDATORY, (TRAIL,), check_no_feedback_loop)
+        EnforcementLevel.MANDATORY, (TRAIL,), check_no_feedback_loop, check_no_feedback_loop_stack)
 
 
 def trail_cost_policy():

@@ -23,7 +23,7 @@ from typing import Any
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from pulumi_policy import ResourceValidationPolicy, StackValidationPolicy
+from pulumi_policy import StackValidationPolicy
 from pulumi_policy.policy import EnforcementLevel, _PolicyAnalyzerServicer
 from pulumi.runtime.proto import analyzer_pb2
 
@@ -277,7 +277,8 @@ def test_shared_stack_analyze_stack_answers_as_pulumi_policy_does(config):
         assert ours == theirs
         seen.update(item[1] for item in ours)
     # the stacks do exercise the policies (violations of several of them)
-    assert {"s3-trigger-object-created-events", "s3-trigger-least-privilege-role"} <= seen
+    assert {"s3-trigger-no-trail-feedback-loop", "s3-trigger-object-created-events",
+            "s3-trigger-least-privilege-role"} <= seen
 
 
 # ---- equivalence of the indexes with the scans they replace --------------------------------------------
@@ -447,7 +448,3 @@ def test_referrers_equal_a_scan(referrers, lists):
         for t in types:
             assert graph.referrers(target, (t,), "role", lists=lists) == [n for n in graph.of_type(t) if refers(n)]
 
-
-def test_resource_policies_are_not_stack_policies_here():
-    # The scaling checks above run the stack policies; resource policies run per resource (linear by design).
-    assert all(isinstance(p, (ResourceValidationPolicy, StackValidationPolicy)) for p in all_policies())
