@@ -281,6 +281,35 @@ def test_shared_stack_analyze_stack_answers_as_pulumi_policy_does(config):
             "s3-trigger-least-privilege-role"} <= seen
 
 
+@pytest.mark.parametrize("config", [None, {"s3-trigger-copy-object": "disabled",
+                                           "s3-trigger-no-trail-feedback-loop": "remediate"}],
+                         ids=["default", "configured"])
+def test_shared_resource_analyze_answers_as_pulumi_policy_does(config):
+    from pulumi.runtime import proto  # noqa: PLC0415
+
+    levels = {"disabled": proto.DISABLED, "remediate": proto.REMEDIATE}
+    svc = _PolicyAnalyzerServicer("s3-triggered-state-machine", "0.1.0", all_policies(), EnforcementLevel.ADVISORY)
+    if config:
+        creq = proto.ConfigureAnalyzerRequest()
+        for name, level in config.items():
+            creq.policyConfig[name].CopyFrom(proto.PolicyConfig(enforcementLevel=levels[level]))
+        svc.Configure(creq, None)
+    upstream = servicer.original_analyze()
+    assert upstream is not servicer.analyze
+    seen = set()
+    for stack in _broken_stacks():
+        for item, res in zip(stack.items, _request(stack).resources):
+            req = analyzer_pb2.AnalyzeRequest(type=res.type, urn=res.urn, name=res.name)
+            req.properties.CopyFrom(res.properties)
+            req.provider.CopyFrom(res.provider)
+            ours = _response_items(servicer.analyze(svc, req, None))
+            theirs = _response_items(upstream(svc, req, None))
+            assert ours == theirs, item["name"]
+            seen.update(i[1] for i in ours)
+    assert "s3-trigger-no-trail-feedback-loop" in seen
+    assert ("s3-trigger-copy-object" in seen) == (config is None)
+
+
 # ---- equivalence of the indexes with the scans they replace --------------------------------------------
 
 def reference_may_log_bucket(trail_props: Any, bucket: str) -> bool:
