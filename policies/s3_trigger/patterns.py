@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import difflib
 import fnmatch
+import functools
 import re
 from dataclasses import dataclass, field
 from typing import Any, Iterable
@@ -306,13 +307,21 @@ def leaf_samples(leaf: Any, filler: str, absent_value: str, absent_describe: str
 def near_miss(value: Any, expected: str) -> bool:
     """A string that was probably meant to be ``expected``: same letters in another case, stray
     whitespace, or a small misspelling."""
-    if not isinstance(value, str) or value == expected:
+    if not isinstance(value, str) or not isinstance(expected, str) or value == expected:
         return False
+    return _near_miss(value, expected)
+
+
+@functools.lru_cache(maxsize=4096)
+def _near_miss(value: str, expected: str) -> bool:
     v = value.strip().lower()
     e = expected.lower()
     if v == e or v.replace(" ", "") == e.replace(" ", ""):
         return True
-    return difflib.SequenceMatcher(None, v, e).ratio() >= 0.8
+    sm = difflib.SequenceMatcher(None, v, e)
+    # real_quick_ratio() >= quick_ratio() >= ratio() (difflib's documented upper bounds): the same
+    # verdict, without the full comparison for strings that cannot be close.
+    return sm.real_quick_ratio() >= 0.8 and sm.quick_ratio() >= 0.8 and sm.ratio() >= 0.8
 
 
 def _leaf_strings(leaf: Any) -> list[str]:
@@ -349,15 +358,15 @@ class RulePattern:
     def _leaf(self, *path: str) -> tuple[bool, Any]:
         return _get_path(self.pattern, path) if self.pattern is not None else (False, None)
 
-    @property
+    @functools.cached_property
     def source_leaf(self) -> Any:
         return self._leaf("source")[1]
 
-    @property
+    @functools.cached_property
     def detail_type_leaf(self) -> Any:
         return self._leaf("detail-type")[1]
 
-    @property
+    @functools.cached_property
     def is_s3(self) -> bool:
         """The rule is about S3: its source is (or was meant to be) aws.s3, or it filters on S3's
         eventSource or on bucket fields."""
@@ -382,24 +391,24 @@ class RulePattern:
         dt = self.detail_type_leaf
         return True if dt is None else leaf_matches(dt, detail_type)
 
-    @property
+    @functools.cached_property
     def cloudtrail(self) -> bool:
         """Matches CloudTrail-delivered S3 API calls ("AWS API Call via CloudTrail")."""
         return self.is_s3 and self._delivery_matches(CLOUDTRAIL_DETAIL_TYPE)
 
-    @property
+    @functools.cached_property
     def object_created(self) -> bool:
         """Matches S3's own "Object Created" EventBridge notifications."""
         return self.is_s3 and self._delivery_matches(OBJECT_CREATED_DETAIL_TYPE)
 
-    @property
+    @functools.cached_property
     def notification_detail_types(self) -> list[str]:
         """The S3-notification detail-types (Object Created, Object Deleted, ...) the rule matches."""
         if not self.is_s3:
             return []
         return [d for d in S3_NOTIFICATION_DETAIL_TYPES if self._delivery_matches(d)]
 
-    @property
+    @functools.cached_property
     def intended_cloudtrail(self) -> bool:
         """Meant to match CloudTrail events (even if misspelt so that it never does)."""
         if self.cloudtrail:
@@ -407,7 +416,7 @@ class RulePattern:
         return self.is_s3 and any(near_miss(s, CLOUDTRAIL_DETAIL_TYPE)
                                   for s in _leaf_strings(self.detail_type_leaf))
 
-    @property
+    @functools.cached_property
     def cloudtrail_based(self) -> bool:
         """Only CloudTrail can feed it: it names (or misspells) the CloudTrail detail-type, or it
         filters on CloudTrail-only fields (eventName, eventSource, requestParameters)."""
@@ -418,7 +427,7 @@ class RulePattern:
             return True
         return any(self._leaf("detail", f)[0] for f in ("eventName", "eventSource", "requestParameters"))
 
-    @property
+    @functools.cached_property
     def notification_based(self) -> bool:
         """Fed by S3 EventBridge notifications: names an S3 notification detail-type, or filters on
         the notification's bucket/object/reason fields."""
@@ -457,7 +466,7 @@ class RulePattern:
         return out
 
     # ---- event names and reasons ----------------------------------------------------------
-    @property
+    @functools.cached_property
     def event_name_leaf(self) -> Any:
         return self._leaf("detail", "eventName")[1]
 
@@ -467,9 +476,13 @@ class RulePattern:
 
     def event_names(self, candidates: Iterable[str] = S3_OBJECT_EVENTS) -> list[str]:
         """The S3 object-level CloudTrail event names (from ``candidates``) the rule matches."""
+        if candidates is S3_OBJECT_EVENTS:
+            if "_event_names" not in self.__dict__:
+                self.__dict__["_event_names"] = [n for n in S3_OBJECT_EVENTS if self.matches_event_name(n)]
+            return list(self.__dict__["_event_names"])
         return [n for n in candidates if self.matches_event_name(n)]
 
-    @property
+    @functools.cached_property
     def reason_leaf(self) -> Any:
         return self._leaf("detail", "reason")[1]
 

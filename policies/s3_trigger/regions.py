@@ -85,13 +85,13 @@ def resolve_region(resource_type: str, props: Any, provider_props: Any = None,
     ``aws:region``, in that order."""
     if isinstance(resource_type, str) and resource_type.startswith(GLOBAL_TYPE_PREFIXES):
         return Region(None, "global")
-    props = plain(props)
+    props = props if type(props) is dict else plain(props)  # noqa: E721 - already plain (the graph's nodes)
     value = props.get("region") if isinstance(props, dict) else None
     if is_unknown(value):
         return Region(None, "region property", unknown=True)
     if as_str(value):
         return Region(value, "region property")
-    provider_props = plain(provider_props)
+    provider_props = provider_props if type(provider_props) is dict else plain(provider_props)  # noqa: E721
     pvalue = provider_props.get("region") if isinstance(provider_props, dict) else None
     if is_unknown(pvalue):
         return Region(None, "provider region", unknown=True)

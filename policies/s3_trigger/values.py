@@ -52,13 +52,24 @@ def contains_unknown(value: Any, _depth: int = 0) -> bool:
     return False
 
 
+_PROXY_TYPES: tuple[type, ...] | None = None
+
+
+def _proxy_types() -> tuple[type, ...]:
+    global _PROXY_TYPES  # pylint: disable=global-statement
+    if _PROXY_TYPES is None:
+        try:
+            from pulumi_policy.proxy import _DictProxy, _ListProxy  # pylint: disable=import-outside-toplevel
+            _PROXY_TYPES = (_DictProxy, _ListProxy)
+        except Exception:  # pragma: no cover - pulumi_policy always present in the pack
+            _PROXY_TYPES = ()
+    return _PROXY_TYPES
+
+
 def _proxy_target(value: Any) -> Any:
     """The wrapped object of a pulumi_policy proxy, read without triggering its unknown check."""
-    try:
-        from pulumi_policy.proxy import _DictProxy, _ListProxy  # pylint: disable=import-outside-toplevel
-    except Exception:  # pragma: no cover - pulumi_policy always present in the pack
-        return value
-    if isinstance(value, (_DictProxy, _ListProxy)):
+    types = _PROXY_TYPES if _PROXY_TYPES is not None else _proxy_types()
+    if types and isinstance(value, types):
         return value["__target"]  # the proxies special-case this key and return the raw container
     return value
 
