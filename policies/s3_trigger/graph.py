@@ -112,8 +112,8 @@ class StackGraph:
         """:meth:`from_stack_args`, shared by the stack policies of one AnalyzeStack call.
 
         The graph is cached on the identity of ``args.resources`` (the list of PolicyResource
-        objects; the cache holds it, so the identity cannot be reused) and of its items and their
-        props, plus the stack region. When every stack policy of a call is handed the same
+        objects; the cache holds it, so the identity cannot be reused), its length, the identity of
+        each item's props, and the stack region. When every stack policy of a call is handed the same
         resources (see :mod:`.servicer`), the graph and its indexes are built once per call;
         otherwise each policy builds its own, which costs the same as before, linear time."""
         region = default_region if default_region is not None else stack_region()
@@ -264,6 +264,9 @@ class StackGraph:
 
     def buckets(self) -> list[Node]:
         """Managed buckets, in :meth:`of_type` order."""
+        return list(self._bucket_list())
+
+    def _bucket_list(self) -> list[Node]:
         if self._buckets is None:
             self._buckets = self.of_type(*BUCKET_TYPES)
             for b in self._buckets:
@@ -282,7 +285,7 @@ class StackGraph:
         rp = self.pattern(rule)
         out: list[Node] = []
         if rp.state == "ok" and rp.is_s3:
-            buckets = self.buckets()
+            buckets = self._bucket_list()
             names = rp.exact_bucket_names(delivery)
             if names is None:  # prefix/wildcard/... or no bucket filter: test every bucket
                 candidates = buckets

@@ -13,7 +13,8 @@ do nothing took 2.1 s in AnalyzeStack, about as long as the empty pack's whole a
 once, on the first enabled stack policy, and every stack policy of the call is handed that same list
 (in a ``StackValidationArgs`` of its own, with its own config). Policies, order, enforcement levels,
 config, not-applicable and unknown-value handling are unchanged. Because the list is the same object,
-:meth:`graph.StackGraph.for_stack_args` builds the pack's graph and indexes once per call too.
+:meth:`graph.StackGraph.for_stack_args` builds the pack's graph and indexes once per call too. The
+cyclic garbage collector is paused for the call (see :func:`analyze_stack`).
 
 :func:`analyze` does the same for ``Analyze``: pulumi_policy deserialises the resource's
 properties (and its provider's) once per resource policy; this pack has two resource policies, one
@@ -30,6 +31,7 @@ environment turns both off (for measurements).
 from __future__ import annotations
 
 import asyncio
+import gc
 import os
 from inspect import isawaitable
 from typing import Any, Dict, List
@@ -77,7 +79,23 @@ def build_stack_resources(servicer: Any, request: Any) -> list:
 
 
 def analyze_stack(self: Any, request: Any, _context: Any) -> Any:
-    """``_PolicyAnalyzerServicer.AnalyzeStack`` with the resources built once per call."""
+    """``_PolicyAnalyzerServicer.AnalyzeStack`` with the resources built once per call, and
+    CPython's cyclic garbage collector paused during the call."""
+    # The call allocates a great many small objects that stay alive until it returns (the
+    # resources, their proxies, the graph); each collection of the older generations walks all of
+    # them, which made a 10x larger stack cost 14x more. Nothing here depends on cycles being
+    # collected during the call (reference counting still frees everything else); the collector is
+    # switched back on (if it was on) when the call returns.
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        return _analyze_stack(self, request, _context)
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+def _analyze_stack(self: Any, request: Any, _context: Any) -> Any:
     # Copied from pulumi_policy 1.21.0 (Apache-2.0); only the building of ``resources`` moved.
     from pulumi.runtime import proto  # pylint: disable=import-outside-toplevel
     from pulumi_policy.policy import (EnforcementLevel, StackValidationArgs,  # pylint: disable=import-outside-toplevel
