@@ -78,6 +78,40 @@ def build_stack_resources(servicer: Any, request: Any) -> list:
     return [i[0] for i in intermediates]
 
 
+def _run_policy(self: Any, response: Any, policy: Any, args: Any, report_violation: Any) -> None:
+    """Run one policy's validate as pulumi_policy 1.21.0 does in both Analyze and AnalyzeStack: await a
+    coroutine, turn UnknownValueError into the library's ADVISORY note, NotApplicable into not_applicable."""
+    from pulumi.runtime import proto  # pylint: disable=import-outside-toplevel
+    from pulumi_policy.policy import EnforcementLevel, _NotApplicableError  # pylint: disable=import-outside-toplevel
+    from pulumi_policy.proxy import UnknownValueError  # pylint: disable=import-outside-toplevel
+
+    pack_name, pack_version = _private(self, "policy_pack_name"), _private(self, "policy_pack_version")
+    try:
+        result = policy.validate(args, report_violation)
+        if isawaitable(result):
+            loop = asyncio.new_event_loop()
+            task = asyncio.Task(result, loop=loop)
+            loop.run_until_complete(task)
+            loop.close()
+    except UnknownValueError as e:
+        response.diagnostics.append(proto.AnalyzeDiagnostic(
+            policyName=policy.name,
+            policyPackName=pack_name,
+            policyPackVersion=pack_version,
+            message=(f"can't run policy '{policy.name}' from policy pack "
+                     f"'{pack_name}@v{pack_version}' during preview: {e.message}"),
+            urn="",
+            description=policy.description,
+            enforcementLevel=self._map_enforcement_level(  # pylint: disable=protected-access
+                EnforcementLevel.ADVISORY),
+        ))
+    except _NotApplicableError as e:
+        response.not_applicable.append(proto.PolicyNotApplicable(
+            policy_name=policy.name,
+            reason=e.reason or "",
+        ))
+
+
 def analyze_stack(self: Any, request: Any, _context: Any) -> Any:
     """``_PolicyAnalyzerServicer.AnalyzeStack`` with the resources built once per call, and
     CPython's cyclic garbage collector paused during the call."""
@@ -99,13 +133,11 @@ def _analyze_stack(self: Any, request: Any, _context: Any) -> Any:
     # Copied from pulumi_policy 1.21.0 (Apache-2.0); only the building of ``resources`` moved.
     from pulumi.runtime import proto  # pylint: disable=import-outside-toplevel
     from pulumi_policy.policy import (EnforcementLevel, StackValidationArgs,  # pylint: disable=import-outside-toplevel
-                                      StackValidationPolicy, _NotApplicableError)
-    from pulumi_policy.proxy import UnknownValueError  # pylint: disable=import-outside-toplevel
+                                      StackValidationPolicy)
 
     self._configure_runtime_settings()  # pylint: disable=protected-access
     response = proto.AnalyzeResponse()
     resources = None
-    pack_name, pack_version = _private(self, "policy_pack_name"), _private(self, "policy_pack_version")
 
     for policy in _private(self, "policies"):
         enforcement_level = self._get_enforcement_level(policy)  # pylint: disable=protected-access
@@ -122,30 +154,7 @@ def _analyze_stack(self: Any, request: Any, _context: Any) -> Any:
         config = self._get_policy_config(policy.name)  # pylint: disable=protected-access
         args = StackValidationArgs(resources, config, _private(self, "stack_tags"))
 
-        try:
-            result = policy.validate(args, report_violation)
-            if isawaitable(result):
-                loop = asyncio.new_event_loop()
-                task = asyncio.Task(result, loop=loop)
-                loop.run_until_complete(task)
-                loop.close()
-        except UnknownValueError as e:
-            response.diagnostics.append(proto.AnalyzeDiagnostic(
-                policyName=policy.name,
-                policyPackName=pack_name,
-                policyPackVersion=pack_version,
-                message=(f"can't run policy '{policy.name}' from policy pack "
-                         f"'{pack_name}@v{pack_version}' during preview: {e.message}"),
-                urn="",
-                description=policy.description,
-                enforcementLevel=self._map_enforcement_level(  # pylint: disable=protected-access
-                    EnforcementLevel.ADVISORY),
-            ))
-        except _NotApplicableError as e:
-            response.not_applicable.append(proto.PolicyNotApplicable(
-                policy_name=policy.name,
-                reason=e.reason or "",
-            ))
+        _run_policy(self, response, policy, args, report_violation)
 
     return response
 
@@ -157,13 +166,12 @@ def analyze(self: Any, request: Any, _context: Any) -> Any:
     from pulumi.runtime import proto  # pylint: disable=import-outside-toplevel
     from pulumi_policy.deserialize import deserialize_properties  # pylint: disable=import-outside-toplevel
     from pulumi_policy.policy import (EnforcementLevel, ResourceValidationArgs,  # pylint: disable=import-outside-toplevel
-                                      ResourceValidationPolicy, _NotApplicableError)
-    from pulumi_policy.proxy import UnknownValueError, unknown_checking_proxy  # pylint: disable=import-outside-toplevel
+                                      ResourceValidationPolicy)
+    from pulumi_policy.proxy import unknown_checking_proxy  # pylint: disable=import-outside-toplevel
 
     self._configure_runtime_settings()  # pylint: disable=protected-access
     response = proto.AnalyzeResponse()
     built = None
-    pack_name, pack_version = _private(self, "policy_pack_name"), _private(self, "policy_pack_version")
 
     for policy in _private(self, "policies"):
         enforcement_level = self._get_enforcement_level(policy)  # pylint: disable=protected-access
@@ -194,30 +202,7 @@ def analyze(self: Any, request: Any, _context: Any) -> Any:
         args = ResourceValidationArgs(request.type, props, request.urn, request.name, opts, provider, config,
                                       _private(self, "stack_tags"))
 
-        try:
-            result = policy.validate(args, report_violation)
-            if isawaitable(result):
-                loop = asyncio.new_event_loop()
-                task = asyncio.Task(result, loop=loop)
-                loop.run_until_complete(task)
-                loop.close()
-        except UnknownValueError as e:
-            response.diagnostics.append(proto.AnalyzeDiagnostic(  # type: ignore
-                policyName=policy.name,
-                policyPackName=pack_name,
-                policyPackVersion=pack_version,
-                message=(f"can't run policy '{policy.name}' from policy pack "
-                         f"'{pack_name}@v{pack_version}' during preview: {e.message}"),
-                urn="",
-                description=policy.description,
-                enforcementLevel=self._map_enforcement_level(  # pylint: disable=protected-access
-                    EnforcementLevel.ADVISORY),
-            ))
-        except _NotApplicableError as e:
-            response.not_applicable.append(proto.PolicyNotApplicable(
-                policy_name=policy.name,
-                reason=e.reason or "",
-            ))
+        _run_policy(self, response, policy, args, report_violation)
 
     return response
 
