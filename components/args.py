@@ -11,6 +11,8 @@ import pulumi
 from .arns import PARTITIONS, parse_arn
 from .bucket import bucket_name_problem
 from .events import DEFAULT_EVENT_NAMES, OBJECT_CREATED_EVENTS
+from .names import (NAME_RULES, component_name_problem, default_rule_name, default_trail_name, name_problem,
+                    valid_component_names)
 from .rule import CLOUDTRAIL, EVENTBRIDGE
 from .target import (DEFAULT_MAX_EVENT_AGE_SECONDS, DEFAULT_MAX_RETRY_ATTEMPTS, EVENT, EVENT_AGE_SECONDS_RANGE,
                      INPUT_FORMATS, RETRY_ATTEMPTS_RANGE)
@@ -103,8 +105,6 @@ class Settings(NamedTuple):
         return self.delivery == CLOUDTRAIL and self.create_trail
 
 
-_RULE_NAME = re.compile(r"^[.\-_A-Za-z0-9]{1,64}$")
-_TRAIL_NAME = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9._-]{1,126})[A-Za-z0-9]$")
 _REGION = re.compile(r"^[a-z]{2}(?:-[a-z]+)+-\d+$")
 
 
@@ -184,6 +184,20 @@ def arn_problem(value: object, service: str, resource_type: str, partition: Opti
     return None
 
 
+def _name(component: str, args: Mapping, key: str, rule: str, default: str) -> str:
+    """An explicit AWS name (`trail_name`, `rule_name`), checked against AWS's rule; or its default (derived from
+    the component name, and checked with the other derived names by `component_name_problem`)."""
+    value = args.get(key)
+    if value is None or value == "":
+        return default
+    problem = name_problem(rule, value)
+    if problem:
+        r = NAME_RULES[rule]
+        raise _fail(component, key, value, f"{problem}; {r.what}s are {r.min_length}-{r.max_length} characters "
+                                           f"of {r.chars_text}")
+    return value
+
+
 def validate(component: str, args: Mapping, stack: str) -> Settings:
     """Check every argument and apply the defaults. Raises `ArgumentError` naming the argument, value and fix."""
     if not isinstance(args, Mapping):
@@ -241,20 +255,14 @@ def validate(component: str, args: Mapping, stack: str) -> Settings:
     if region is not None and (not isinstance(region, str) or not _REGION.match(region)):
         raise _fail(component, "region", region, "it must be an AWS region name such as 'us-east-2'")
 
-    trail_name = args.get("trail_name") or f"{component}-{stack}-trail"
-    if not isinstance(trail_name, str) or not _TRAIL_NAME.match(trail_name) or re.search(r"[._-]{2}", trail_name):
-        raise _fail(component, "trail_name", trail_name,
-                    "trail names are 3-128 letters, digits, '.', '_' or '-', start and end with a letter or digit, "
-                    "with no two special characters in a row")
-    rule_name = args.get("rule_name") or f"{component}-{stack}-rule"
-    if not isinstance(rule_name, str) or not _RULE_NAME.match(rule_name):
-        raise _fail(component, "rule_name", rule_name, "rule names are 1-64 letters, digits, '.', '-' or '_'")
+    trail_name = _name(component, args, "trail_name", "trail", default_trail_name(component, stack))
+    rule_name = _name(component, args, "rule_name", "event_rule", default_rule_name(component, stack))
 
     tags = args.get("tags") or {}
     if not isinstance(tags, Mapping) or not all(isinstance(k, str) and isinstance(v, str) for k, v in tags.items()):
         raise _fail(component, "tags", tags, "it must map strings to strings")
 
-    return Settings(
+    settings = Settings(
         name=component,
         state_machine_arn=state_machine_arn,
         delivery=delivery,
@@ -277,6 +285,12 @@ def validate(component: str, args: Mapping, stack: str) -> Settings:
         force_destroy=bool(_flag(component, args, "force_destroy", False)),
         tags=dict(tags),
     )
+    given = {key for key, value in args.items() if value is not None and value != ""}
+    problem = component_name_problem(component, stack, settings, given)
+    if problem:
+        raise _fail(component, "name", component,
+                    f"{problem}; {valid_component_names(component, stack, settings, given)}")
+    return settings
 
 
 def check_environment(settings: Settings, region: str, partition: str) -> None:

@@ -142,27 +142,37 @@ class S3TriggeredStateMachine(pulumi.ComponentResource):
     def _child(self, **kwargs: Any) -> pulumi.ResourceOptions:
         return pulumi.ResourceOptions(parent=self, **kwargs)
 
-    def _private_bucket(self, logical: str, bucket: Optional[str],
-                        policy) -> tuple[aws.s3.Bucket, aws.s3.BucketPolicy]:
-        """A private, encrypted, versioned bucket whose policy is `policy(bucket_arn)`."""
+    def _private_bucket(self, logical: str, bucket: Optional[str], policy,
+                        eventbridge: bool = False) -> tuple[aws.s3.Bucket, aws.s3.BucketPolicy]:
+        """A private, encrypted, versioned bucket whose policy is `policy(bucket_arn)`.
+
+        S3 answers `OperationAborted` to concurrent configuration calls on one bucket, so its settings are applied
+        one at a time, in this order, each depending on the one before."""
         s = self._settings
         created = aws.s3.Bucket(logical, bucket=bucket, force_destroy=s.force_destroy, region=s.region,
                                 tags=s.tags or None, opts=self._child())
-        child = self._child(depends_on=[created])
-        aws.s3.BucketOwnershipControls(f"{logical}-ownership", bucket=created.bucket, region=s.region,
-                                       rule={"object_ownership": "BucketOwnerEnforced"}, opts=child)
-        block = aws.s3.BucketPublicAccessBlock(
+        previous: pulumi.Resource = created
+
+        def after_previous() -> pulumi.ResourceOptions:
+            return self._child(depends_on=[previous])
+
+        previous = aws.s3.BucketOwnershipControls(
+            f"{logical}-ownership", bucket=created.bucket, region=s.region,
+            rule={"object_ownership": "BucketOwnerEnforced"}, opts=after_previous())
+        previous = aws.s3.BucketPublicAccessBlock(
             f"{logical}-public-access-block", bucket=created.bucket, region=s.region, block_public_acls=True,
-            block_public_policy=True, ignore_public_acls=True, restrict_public_buckets=True, opts=child)
-        aws.s3.BucketServerSideEncryptionConfiguration(
+            block_public_policy=True, ignore_public_acls=True, restrict_public_buckets=True, opts=after_previous())
+        previous = aws.s3.BucketServerSideEncryptionConfiguration(
             f"{logical}-encryption", bucket=created.bucket, region=s.region,
-            rules=[{"apply_server_side_encryption_by_default": {"sse_algorithm": "AES256"}}], opts=child)
-        aws.s3.BucketVersioning(f"{logical}-versioning", bucket=created.bucket, region=s.region,
-                                versioning_configuration={"status": "Enabled"}, opts=child)
+            rules=[{"apply_server_side_encryption_by_default": {"sse_algorithm": "AES256"}}], opts=after_previous())
+        previous = aws.s3.BucketVersioning(f"{logical}-versioning", bucket=created.bucket, region=s.region,
+                                           versioning_configuration={"status": "Enabled"}, opts=after_previous())
+        if eventbridge:
+            previous = aws.s3.BucketNotification(f"{logical}-notification", bucket=created.bucket, eventbridge=True,
+                                                 region=s.region, opts=after_previous())
         bucket_policy = aws.s3.BucketPolicy(
             f"{logical}-policy", bucket=created.bucket, region=s.region,
-            policy=created.arn.apply(lambda arn: _json(policy(arn))),
-            opts=self._child(depends_on=[created, block]))
+            policy=created.arn.apply(lambda arn: _json(policy(arn))), opts=after_previous())
         return created, bucket_policy
 
     def _upload_bucket(self) -> tuple[pulumi.Output[str], pulumi.Output[str]]:
@@ -171,10 +181,8 @@ class S3TriggeredStateMachine(pulumi.ComponentResource):
             # A bucket this stack does not manage: never rewrite its settings or its notification configuration.
             name = s.existing_bucket_name
             return pulumi.Output.from_input(name), pulumi.Output.from_input(arns.bucket_arn(self._partition, name))
-        created, _ = self._private_bucket(f"{s.name}-bucket", s.bucket_name, bucket_docs.tls_only_bucket_policy)
-        if s.delivery == rule_docs.EVENTBRIDGE:
-            aws.s3.BucketNotification(f"{s.name}-bucket-notification", bucket=created.bucket, eventbridge=True,
-                                      region=s.region, opts=self._child(depends_on=[created]))
+        created, _ = self._private_bucket(f"{s.name}-bucket", s.bucket_name, bucket_docs.tls_only_bucket_policy,
+                                          eventbridge=s.delivery == rule_docs.EVENTBRIDGE)
         return created.bucket, created.arn
 
     def _trail(self, bucket_name: pulumi.Output[str]) -> aws.cloudtrail.Trail:

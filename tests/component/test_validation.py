@@ -51,7 +51,7 @@ CASES = [
     ({"region": "Ohio"}, "region", "'us-east-2'"),
     ({"rule_name": "has space"}, "rule_name", "1-64"),
     ({"trail_name": "a"}, "trail_name", "3-128"),
-    ({"trail_name": "a--b"}, "trail_name", "no two special"),
+    ({"trail_name": "a--b"}, "trail_name", "two of '.', '_', '-' in a row"),
     ({"tags": {"team": 1}}, "tags", "strings to strings"),
     ({"force_destroy": "true"}, "force_destroy", "true or false"),
 ]
