@@ -1,0 +1,454 @@
+"""The per-type rules of the stand-in AWS provider: one table, pure functions of plain values.
+
+For each resource type the project's programs declare: the field the provider auto-names and the limits AWS (or
+terraform-provider-aws's validators, which pulumi-aws runs in Check) puts on it, schema defaults, the computed
+outputs and the id the provider sets, the properties whose change forces a new resource (`ForceNew`), and value
+checks the provider makes before anything reaches AWS. Where the real provider or AWS is stricter than a rule could
+be, the rule takes the stricter side: a stand-in more lenient than the real thing would hide defects.
+
+Values are plain JSON-like Python values; an unknown (preview) value is the engine's sentinel `UNKNOWN`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import ipaddress
+import json
+import re
+import secrets
+from dataclasses import dataclass, field
+from typing import Any, Callable, Mapping, Optional
+
+UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9"  # the engine's unknown-value sentinel
+ACCOUNT_ID = "123456789012"                       # the offline backend's account
+AUTO_NAME_RANDOM = 7                              # pulumi-aws: the logical name, '-', 7 random characters
+PREFIX_RANDOM = 26                                # terraform's id.PrefixedUniqueId appends 26 characters
+_HEX = "0123456789abcdef"
+
+
+# ----------------------------------------------------------------------------------------------------- name rules
+def bucket_name_problem(name: str) -> Optional[str]:
+    """Why S3 refuses `name` as a general purpose bucket name, or None (AWS's bucket naming rules)."""
+    if not 3 <= len(name) <= 63:
+        return f"bucket names are 3 to 63 characters long (this one has {len(name)})"
+    if not re.fullmatch(r"[a-z0-9][a-z0-9.-]*[a-z0-9]", name):
+        return ("bucket names use only lowercase letters, digits, '.' and '-', and start and end with a letter or "
+                "digit")
+    if ".." in name or ".-" in name or "-." in name:
+        return "bucket names have no two adjacent periods, and no period next to a hyphen"
+    try:
+        ipaddress.IPv4Address(name)
+        return "bucket names must not be formatted as an IP address"
+    except ValueError:
+        pass
+    for prefix in ("xn--", "sthree-", "amzn-s3-demo-"):
+        if name.startswith(prefix):
+            return f"bucket names must not start with {prefix!r}"
+    for suffix in ("-s3alias", "--ol-s3", ".mrap", "--x-s3", "--table-s3"):
+        if name.endswith(suffix):
+            return f"bucket names must not end with {suffix!r}"
+    return None
+
+
+def _pattern(regex: str, what: str) -> Callable[[str], Optional[str]]:
+    compiled = re.compile(regex)
+    return lambda value: None if compiled.fullmatch(value) else what
+
+
+def _trail_name_problem(name: str) -> Optional[str]:
+    if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9._-]{1,126}[A-Za-z0-9]", name) or re.search(r"[._-]{2}", name):
+        return ("trail names are 3-128 letters, digits, '.', '_' or '-', start and end with a letter or digit, and "
+                "have no two of '._-' in a row")
+    try:
+        ipaddress.IPv4Address(name)
+        return "trail names must not be formatted as an IP address"
+    except ValueError:
+        return None
+
+
+@dataclass(frozen=True)
+class NameRule:
+    """The auto-named field of a type and what AWS accepts in it."""
+
+    field: str
+    max_length: int
+    problem: Callable[[str], Optional[str]]   # why a value of the right length is refused, or None
+    lower: bool = False                        # the auto-name is lowercased (buckets)
+    prefix_field: Optional[str] = "namePrefix"
+    fifo_suffix: bool = False                  # SQS: a FIFO queue's name ends with ".fifo"
+
+
+# --------------------------------------------------------------------------------------------------- type rules
+@dataclass
+class Ctx:
+    """What a computed output is a function of."""
+
+    name: str      # logical name
+    props: dict    # checked inputs (outputs so far)
+    region: str
+    partition: str
+    account: str
+
+    def get(self, key: str, default: Any = None) -> Any:
+        value = self.props.get(key, default)
+        return default if value is None else value
+
+
+@dataclass(frozen=True)
+class TypeRule:
+    name: Optional[NameRule] = None
+    defaults: Mapping[str, Any] = field(default_factory=dict)
+    computed: Mapping[str, Callable[[Ctx], Any]] = field(default_factory=dict)
+    id: Optional[Callable[[Ctx], str]] = None
+    regional: bool = True
+    tags: bool = False
+    replace_on_change: frozenset = frozenset()
+    checks: Mapping[str, Callable[[Any], Optional[str]]] = field(default_factory=dict)  # field -> problem
+
+
+def partition_of(region: Optional[str]) -> str:
+    region = region or ""
+    if region.startswith("cn-"):
+        return "aws-cn"
+    if region.startswith("us-gov-"):
+        return "aws-us-gov"
+    return "aws"
+
+
+def dns_suffix_of(region: Optional[str]) -> str:
+    return "amazonaws.com.cn" if partition_of(region) == "aws-cn" else "amazonaws.com"
+
+
+def _json_problem(value: Any) -> Optional[str]:
+    if not isinstance(value, str):
+        return None
+    try:
+        json.loads(value)
+    except ValueError as e:
+        return f"it is not valid JSON ({e})"
+    return None
+
+
+def _between(low: int, high: int) -> Callable[[Any], Optional[str]]:
+    def check(value: Any) -> Optional[str]:
+        if isinstance(value, (int, float)) and not isinstance(value, bool) and not low <= value <= high:
+            return f"expected to be in the range ({low} - {high}), got {value:g}"
+        return None
+    return check
+
+
+def _retry_policy_problem(value: Any) -> Optional[str]:
+    if not isinstance(value, dict):
+        return None
+    for key, low, high in (("maximumRetryAttempts", 0, 185), ("maximumEventAgeInSeconds", 60, 86400)):
+        problem = _between(low, high)(value.get(key))
+        if problem:
+            return f"{key}: {problem}"
+    return None
+
+
+def _event_pattern_problem(value: Any) -> Optional[str]:
+    problem = _json_problem(value)
+    if problem or not isinstance(value, str):
+        return problem
+    if len(value) > 4096:
+        return f"event patterns are at most 4096 characters (this one has {len(value)})"
+    return None
+
+
+def _bucket_of(c: Ctx) -> str:
+    return str(c.get("bucket", ""))
+
+
+def _bucket_sub_id(c: Ctx) -> str:
+    owner = c.get("expectedBucketOwner")
+    return f"{_bucket_of(c)},{owner}" if owner else _bucket_of(c)
+
+
+def _rule_path(c: Ctx) -> str:
+    bus = c.get("eventBusName", "default")
+    return c.get("name") if bus in ("default", "") else f"{bus}/{c.get('name')}"
+
+
+def _state_machine_arn(c: Ctx) -> str:
+    return f"arn:{c.partition}:states:{c.region}:{c.account}:stateMachine:{c.get('name')}"
+
+
+def _queue_url(c: Ctx) -> str:
+    return f"https://sqs.{c.region}.{dns_suffix_of(c.region)}/{c.account}/{c.get('name')}"
+
+
+def _unique_digits(c: Ctx) -> str:
+    return str(int(hashlib.sha256(f"{c.name}/{c.region}".encode()).hexdigest(), 16))[:PREFIX_RANDOM]
+
+
+_IAM_NAME = r"[\w+=,.@-]+"
+_S3_HOSTED_ZONES = {"us-east-1": "Z3AQBSTGFYJSTF", "us-east-2": "Z2O1EMRO9K5GLX", "us-west-1": "Z2F56UZL2M1ACD",
+                    "us-west-2": "Z3BJ6K6RIION7M", "eu-west-1": "Z1BKCTXD74EZPE", "eu-central-1": "Z21DNDUVLTQW6Q"}
+_CREATED = "2025-01-01T00:00:00Z"
+_BUCKET_SUB = dict(id=_bucket_sub_id, replace_on_change=frozenset({"bucket", "expectedBucketOwner"}))
+
+RULES: dict[str, TypeRule] = {
+    "aws:s3/bucket:Bucket": TypeRule(
+        name=NameRule("bucket", 63, bucket_name_problem, lower=True, prefix_field="bucketPrefix"),
+        defaults={"forceDestroy": False, "objectLockEnabled": False}, tags=True,
+        computed={
+            "arn": lambda c: f"arn:{c.partition}:s3:::{_bucket_of(c)}",
+            "bucketDomainName": lambda c: f"{_bucket_of(c)}.s3.{dns_suffix_of(c.region)}",
+            "bucketRegionalDomainName": lambda c: f"{_bucket_of(c)}.s3.{c.region}.{dns_suffix_of(c.region)}",
+            "bucketRegion": lambda c: c.region,
+            "hostedZoneId": lambda c: _S3_HOSTED_ZONES.get(c.region, ""),
+        },
+        id=_bucket_of, replace_on_change=frozenset({"bucket", "bucketPrefix", "objectLockEnabled"}),
+    ),
+    "aws:s3/bucketVersioning:BucketVersioning": TypeRule(**_BUCKET_SUB),
+    "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration": TypeRule(**_BUCKET_SUB),
+    "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock": TypeRule(
+        defaults={"blockPublicAcls": False, "blockPublicPolicy": False, "ignorePublicAcls": False,
+                  "restrictPublicBuckets": False}, **_BUCKET_SUB),
+    "aws:s3/bucketOwnershipControls:BucketOwnershipControls": TypeRule(**_BUCKET_SUB),
+    "aws:s3/bucketPolicy:BucketPolicy": TypeRule(checks={"policy": _json_problem}, **_BUCKET_SUB),
+    "aws:s3/bucketNotification:BucketNotification": TypeRule(defaults={"eventbridge": False}, **_BUCKET_SUB),
+    "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration": TypeRule(**_BUCKET_SUB),
+    "aws:s3/bucketLogging:BucketLogging": TypeRule(**_BUCKET_SUB),
+    "aws:cloudtrail/trail:Trail": TypeRule(
+        name=NameRule("name", 128, _trail_name_problem, prefix_field=None), tags=True,
+        defaults={"enableLogging": True, "includeGlobalServiceEvents": True, "isMultiRegionTrail": False,
+                  "isOrganizationTrail": False, "enableLogFileValidation": False},
+        computed={
+            "arn": lambda c: f"arn:{c.partition}:cloudtrail:{c.region}:{c.account}:trail/{c.get('name')}",
+            "homeRegion": lambda c: c.region,
+        },
+        # The provider's id for a trail is its ARN.
+        id=lambda c: f"arn:{c.partition}:cloudtrail:{c.region}:{c.account}:trail/{c.get('name')}",
+        replace_on_change=frozenset({"name"}),
+    ),
+    "aws:cloudwatch/eventRule:EventRule": TypeRule(
+        name=NameRule("name", 64, _pattern(r"[.\-_A-Za-z0-9]+", "rule names use only letters, digits, '.', '-', "
+                                                               "'_'")),
+        defaults={"eventBusName": "default", "state": "ENABLED", "forceDestroy": False}, tags=True,
+        computed={"arn": lambda c: f"arn:{c.partition}:events:{c.region}:{c.account}:rule/{_rule_path(c)}"},
+        id=_rule_path, replace_on_change=frozenset({"name", "namePrefix", "eventBusName"}),
+        checks={"eventPattern": _event_pattern_problem},
+    ),
+    "aws:cloudwatch/eventTarget:EventTarget": TypeRule(
+        name=NameRule("targetId", 64, _pattern(r"[.\-_A-Za-z0-9]+", "target ids use only letters, digits, '.', "
+                                                                    "'-', '_'"), prefix_field=None),
+        defaults={"eventBusName": "default", "forceDestroy": False},
+        id=lambda c: (f"{c.get('rule')}-{c.get('targetId')}" if c.get("eventBusName", "default") == "default"
+                      else f"{c.get('eventBusName')}/{c.get('rule')}/{c.get('targetId')}"),
+        replace_on_change=frozenset({"rule", "targetId", "eventBusName"}),
+        checks={"retryPolicy": _retry_policy_problem, "input": _json_problem},
+    ),
+    "aws:iam/role:Role": TypeRule(
+        name=NameRule("name", 64, _pattern(_IAM_NAME, "role names use only letters, digits and '+=,.@_-'")),
+        regional=False, tags=True,
+        defaults={"path": "/", "maxSessionDuration": 3600, "forceDetachPolicies": False},
+        computed={
+            "arn": lambda c: f"arn:{c.partition}:iam::{c.account}:role{c.get('path', '/')}{c.get('name')}",
+            "uniqueId": lambda c: "AROA" + hashlib.sha256(c.name.encode()).hexdigest()[:17].upper(),
+            "createDate": lambda c: _CREATED,
+        },
+        id=lambda c: c.get("name"), replace_on_change=frozenset({"name", "namePrefix", "path"}),
+        checks={"assumeRolePolicy": _json_problem, "maxSessionDuration": _between(3600, 43200)},
+    ),
+    "aws:iam/rolePolicy:RolePolicy": TypeRule(
+        name=NameRule("name", 128, _pattern(_IAM_NAME, "policy names use only letters, digits and '+=,.@_-'")),
+        regional=False, id=lambda c: f"{c.get('role')}:{c.get('name')}",
+        replace_on_change=frozenset({"name", "namePrefix", "role"}), checks={"policy": _json_problem},
+    ),
+    "aws:iam/policy:Policy": TypeRule(
+        name=NameRule("name", 128, _pattern(_IAM_NAME, "policy names use only letters, digits and '+=,.@_-'")),
+        regional=False, tags=True, defaults={"path": "/"},
+        computed={"arn": lambda c: f"arn:{c.partition}:iam::{c.account}:policy{c.get('path', '/')}{c.get('name')}",
+                  "policyId": lambda c: "ANPA" + hashlib.sha256(c.name.encode()).hexdigest()[:17].upper(),
+                  "attachmentCount": lambda c: 0},
+        id=lambda c: f"arn:{c.partition}:iam::{c.account}:policy{c.get('path', '/')}{c.get('name')}",
+        replace_on_change=frozenset({"name", "namePrefix", "path"}), checks={"policy": _json_problem},
+    ),
+    "aws:iam/rolePolicyAttachment:RolePolicyAttachment": TypeRule(
+        regional=False, id=lambda c: f"{c.get('role')}/{c.get('policyArn')}",
+        replace_on_change=frozenset({"role", "policyArn"}),
+    ),
+    "aws:sqs/queue:Queue": TypeRule(
+        name=NameRule("name", 80, _pattern(r"[A-Za-z0-9_-]+(\.fifo)?", "queue names use only letters, digits, "
+                                                                      "'-' and '_' (FIFO queues end with .fifo)"),
+                      fifo_suffix=True),
+        defaults={"delaySeconds": 0, "maxMessageSize": 262144, "messageRetentionSeconds": 345600,
+                  "receiveWaitTimeSeconds": 0, "visibilityTimeoutSeconds": 30, "fifoQueue": False}, tags=True,
+        computed={"arn": lambda c: f"arn:{c.partition}:sqs:{c.region}:{c.account}:{c.get('name')}",
+                  "url": _queue_url},
+        id=_queue_url, replace_on_change=frozenset({"name", "namePrefix", "fifoQueue"}),
+        checks={"messageRetentionSeconds": _between(60, 1209600), "delaySeconds": _between(0, 900),
+                "visibilityTimeoutSeconds": _between(0, 43200), "policy": _json_problem},
+    ),
+    "aws:sqs/queuePolicy:QueuePolicy": TypeRule(
+        id=lambda c: str(c.get("queueUrl", "")), replace_on_change=frozenset({"queueUrl"}),
+        checks={"policy": _json_problem},
+    ),
+    "aws:sfn/stateMachine:StateMachine": TypeRule(
+        name=NameRule("name", 80, _pattern(r"[A-Za-z0-9_-]+", "state machine names use only letters, digits, '-' "
+                                                              "and '_'")),
+        defaults={"type": "STANDARD", "publish": False}, tags=True,
+        computed={"arn": _state_machine_arn, "creationDate": lambda c: _CREATED, "status": lambda c: "ACTIVE",
+                  "revisionId": lambda c: hashlib.sha256(c.name.encode()).hexdigest()[:32],
+                  "stateMachineVersionArn": lambda c: f"{_state_machine_arn(c)}:1" if c.get("publish") else "",
+                  "description": lambda c: ""},
+        id=_state_machine_arn, replace_on_change=frozenset({"name", "namePrefix", "type"}),
+        checks={"definition": _json_problem},
+    ),
+    "aws:sfn/alias:Alias": TypeRule(
+        name=NameRule("name", 80, _pattern(r"[A-Za-z0-9_-]+", "alias names use only letters, digits, '-' and '_'"),
+                      prefix_field=None),
+        computed={"arn": lambda c: f"{(c.get('routingConfigurations') or [{}])[0].get('stateMachineVersionArn', '').rsplit(':', 1)[0]}:{c.get('name')}",
+                  "creationDate": lambda c: _CREATED},
+        id=lambda c: f"{(c.get('routingConfigurations') or [{}])[0].get('stateMachineVersionArn', '').rsplit(':', 1)[0]}:{c.get('name')}",
+        replace_on_change=frozenset({"name"}),
+    ),
+    "aws:cloudwatch/eventBus:EventBus": TypeRule(
+        name=NameRule("name", 256, _pattern(r"[/.\-_A-Za-z0-9]+", "bus names use only letters, digits, '/', '.', "
+                                                                  "'-', '_'"), prefix_field=None),
+        tags=True, computed={"arn": lambda c: f"arn:{c.partition}:events:{c.region}:{c.account}:event-bus/{c.get('name')}"},
+        id=lambda c: c.get("name"), replace_on_change=frozenset({"name"}),
+    ),
+}
+
+GENERIC = TypeRule()
+
+
+def rule_for(type_: str) -> TypeRule:
+    return RULES.get(type_, GENERIC)
+
+
+# ------------------------------------------------------------------------------------------------------- check
+def random_suffix(seed: bytes, urn: str, length: int = AUTO_NAME_RANDOM) -> str:
+    """The random part of an auto-name. Derived from the engine's per-resource random seed, as pulumi-aws derives it,
+    so a preview and the update that follows it agree on the name."""
+    digest = hashlib.sha256(seed + urn.encode()).hexdigest() if seed else hashlib.sha256(urn.encode()).hexdigest()
+    return "".join(_HEX[int(ch, 16)] for ch in digest[:length])
+
+
+@dataclass
+class CheckResult:
+    inputs: dict
+    failures: list[tuple[str, str]]  # (property, reason)
+
+
+def check(type_: str, name: str, urn: str, olds: Mapping[str, Any], news: Mapping[str, Any], seed: bytes,
+          preview: bool) -> CheckResult:
+    """The provider's Check: defaults, the auto-name, and the values AWS would refuse, before anything is created."""
+    rule = rule_for(type_)
+    props = dict(news)
+    failures: list[tuple[str, str]] = []
+    for key, value in rule.defaults.items():
+        if props.get(key) is None:
+            props[key] = value
+    nr = rule.name
+    if nr is not None and props.get(nr.field) is None:
+        prefix = props.get(nr.prefix_field) if nr.prefix_field else None
+        if isinstance(prefix, str) and prefix != UNKNOWN:
+            limit = nr.max_length - PREFIX_RANDOM
+            if len(prefix) > limit:
+                failures.append((nr.prefix_field, f"{nr.prefix_field} {prefix!r} is {len(prefix)} characters; "
+                                 f"at most {limit} ({nr.max_length} minus the {PREFIX_RANDOM} the provider appends)"))
+            elif olds.get(nr.prefix_field) == prefix and isinstance(olds.get(nr.field), str):
+                props[nr.field] = olds[nr.field]
+            # else: Terraform appends its unique id at create time, so the name stays unset (unknown) until then.
+        elif prefix == UNKNOWN:
+            props[nr.field] = UNKNOWN
+        elif isinstance(olds.get(nr.field), str) and olds.get(nr.field) != UNKNOWN:
+            props[nr.field] = olds[nr.field]  # keep the name an earlier update chose
+        else:
+            base = name.lower() if nr.lower else name
+            fifo = ".fifo" if nr.fifo_suffix and props.get("fifoQueue") is True else ""
+            candidate = f"{base}-{random_suffix(seed, urn)}{fifo}"
+            if len(candidate) > nr.max_length:
+                failures.append((nr.field, f"the auto-name of {name!r} ({name!r} plus '-', {AUTO_NAME_RANDOM} random "
+                                 f"characters{' and .fifo' if fifo else ''}) is {len(candidate)} characters long; "
+                                 f"{nr.field} is at most {nr.max_length}: give a shorter logical name or an "
+                                 f"explicit {nr.field}"))
+            props[nr.field] = candidate
+    if nr is not None:
+        value = props.get(nr.field)
+        if isinstance(value, str) and value != UNKNOWN and not any(f[0] == nr.field for f in failures):
+            problem = (f"it is {len(value)} characters long; at most {nr.max_length}"
+                       if len(value) > nr.max_length else nr.problem(value))
+            if problem:
+                failures.append((nr.field, f"{nr.field} {value!r} is refused by AWS: {problem}"))
+    for key, problem_of in rule.checks.items():
+        value = props.get(key)
+        if value is None or value == UNKNOWN:
+            continue
+        problem = problem_of(value)
+        if problem:
+            failures.append((key, f"{key}: {problem}"))
+    return CheckResult(props, failures)
+
+
+# -------------------------------------------------------------------------------------------------------- diff
+def _has_unknown(value: Any) -> bool:
+    if value == UNKNOWN:
+        return True
+    if isinstance(value, dict):
+        return any(_has_unknown(v) for v in value.values())
+    if isinstance(value, list):
+        return any(_has_unknown(v) for v in value)
+    return False
+
+
+def _same(old: Any, new: Any) -> bool:
+    if isinstance(old, str) and isinstance(new, str) and old != new:
+        try:  # JSON documents compare by value, as the provider compares policies and patterns
+            return json.loads(old) == json.loads(new)
+        except ValueError:
+            return False
+    if isinstance(old, (int, float)) and isinstance(new, (int, float)) and not isinstance(old, bool):
+        return float(old) == float(new)
+    return old == new
+
+
+def diff(type_: str, old_state: Mapping[str, Any], news: Mapping[str, Any], provider_region: Optional[str] = None,
+         ignore_changes: tuple[str, ...] = ()) -> tuple[list[str], list[str]]:
+    """(changed properties, those among them that force a new resource). Old state holds inputs and outputs; only
+    input properties are compared, and `region` (an output too) against the provider's region when unset."""
+    rule = rule_for(type_)
+    if rule.regional and news.get("region") is None and provider_region:
+        news = {**news, "region": provider_region}
+    computed = set(rule.computed) | {"tagsAll", "id", "urn"}
+    keys = (set(news) | {k for k in old_state if k not in computed}) - set(ignore_changes)
+    changed = sorted(k for k in keys if k not in computed
+                     and (_has_unknown(news.get(k)) or not _same(old_state.get(k), news.get(k)))
+                     and not (news.get(k) is None and k in rule.defaults))
+    replaces = [k for k in changed if k in rule.replace_on_change or (k == "region" and rule.regional)]
+    return changed, replaces
+
+
+# ----------------------------------------------------------------------------------------------- create outputs
+def outputs(type_: str, name: str, props: Mapping[str, Any], region: str, account: str,
+            preview: bool) -> tuple[str, dict]:
+    """(id, outputs) the provider returns: the checked inputs plus region, tagsAll and the computed attributes (unknown
+    in preview). Backends that really create resources overwrite the computed values with the real ones."""
+    rule = rule_for(type_)
+    out = dict(props)
+    if rule.regional:
+        out["region"] = region
+    if rule.tags:
+        tags = props.get("tags")
+        out["tagsAll"] = UNKNOWN if tags == UNKNOWN else dict(tags or {})
+    nr = rule.name
+    if nr is not None and out.get(nr.field) is None and nr.prefix_field and isinstance(props.get(nr.prefix_field), str):
+        out[nr.field] = UNKNOWN if preview else props[nr.prefix_field] + "".join(
+            secrets.choice("0123456789") for _ in range(PREFIX_RANDOM))
+    if preview:
+        for key in rule.computed:
+            if out.get(key) is None:
+                out[key] = UNKNOWN
+        return "", out
+    ctx = Ctx(name=name, props=out, region=region, partition=partition_of(region), account=account)
+    for key, fn in rule.computed.items():
+        if out.get(key) is None:
+            value = fn(ctx)
+            if value is not None:
+                out[key] = value
+    res_id = rule.id(ctx) if rule.id is not None else f"{name}-{random_suffix(b'', name)}"
+    return str(res_id), out
