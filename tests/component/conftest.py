@@ -26,6 +26,8 @@ class Registered:
     name: str
     inputs: dict    # as the program passed them
     outputs: dict   # as the mock provider returned them (auto-names filled in)
+    dependencies: frozenset = frozenset()  # names of the resources it depends on (depends_on and property inputs)
+    parent: str | None = None              # name of its parent
 
     def json(self, key: str) -> Any:
         return json.loads(self.inputs[key])
@@ -76,6 +78,26 @@ class RecordingMocks(pulumi.runtime.Mocks):
         return self.backend.invoke(args.token, dict(args.args), self.region)
 
 
+def _name_of(urn: str) -> str:
+    return urn.rsplit("::", 1)[-1]
+
+
+class RecordingMonitor(pulumi.runtime.mocks.MockMonitor):
+    """The mock monitor, also recording each registration's dependencies and parent (which mocks never see)."""
+
+    def __init__(self, mocks: RecordingMocks):
+        super().__init__(mocks)
+        self.run = mocks.run
+
+    def RegisterResource(self, request):
+        response = super().RegisterResource(request)
+        for registered in self.run.resources:
+            if registered.name == request.name and registered.type == request.type:
+                registered.dependencies = frozenset(_name_of(u) for u in request.dependencies)
+                registered.parent = _name_of(request.parent) if request.parent else None
+        return response
+
+
 OUTPUT_NAMES = ("bucket_name", "bucket_arn", "rule_name", "rule_arn", "role_arn", "event_pattern", "trail_name",
                 "trail_arn", "log_bucket_name", "dead_letter_queue_arn")
 
@@ -86,8 +108,9 @@ def run_program(build: Callable[[], Any], *, region: str = REGION, stack: str = 
 
     Pass `run` to keep the record even when the program raises."""
     run = Run() if run is None else run
-    pulumi.runtime.set_mocks(RecordingMocks(run, region, preview), project="s3-triggered-state-machine", stack=stack,
-                             preview=preview)
+    mocks = RecordingMocks(run, region, preview)
+    pulumi.runtime.set_mocks(mocks, project="s3-triggered-state-machine", stack=stack, preview=preview,
+                             monitor=RecordingMonitor(mocks))
 
     @pulumi.runtime.test
     def program():

@@ -239,3 +239,28 @@ def test_an_explicit_provider_gets_its_own_lookup():
 
     run = run_program(program)
     assert run.invokes.count("aws:index/getRegion:getRegion") == 2
+
+
+@pytest.mark.parametrize("delivery", ["cloudtrail", "eventbridge"])
+def test_bucket_settings_are_applied_one_at_a_time(deploy, delivery):
+    """S3 answers OperationAborted to concurrent configuration calls on one bucket: each setting waits for the one
+    before it (the recorded registrations' dependencies), so no two ever run at once."""
+    run = deploy({"delivery": delivery})
+    buckets = ["uploads-bucket"] + (["uploads-trail-logs"] if delivery == "cloudtrail" else [])
+    for bucket in buckets:
+        steps = ["ownership", "public-access-block", "encryption", "versioning"]
+        if bucket == "uploads-bucket" and delivery == "eventbridge":
+            steps.append("notification")
+        chain = [bucket] + [f"{bucket}-{step}" for step in steps] + [f"{bucket}-policy"]
+        configuring = {r.name for r in run.resources if r.name.startswith(bucket + "-")
+                       and r.type.startswith("aws:s3/") and r.type != "aws:s3/bucket:Bucket"}
+        assert configuring == set(chain[1:]), "every configuration resource of the bucket is in the chain"
+        for previous, step in zip(chain, chain[1:]):
+            registered = run.named(step)
+            assert previous in registered.dependencies, f"{step} must depend on {previous}"
+            assert registered.parent == "uploads"
+        # and so, transitively, each waits for all before it: a total order, never two at once
+        for i, step in enumerate(chain[2:], start=2):
+            assert not set(chain[i + 1:]) & run.named(step).dependencies, f"{step} must not wait for a later step"
+    if delivery == "cloudtrail":
+        assert "uploads-trail-logs-policy" in run.named("uploads-trail").dependencies
