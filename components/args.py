@@ -34,7 +34,11 @@ class S3TriggeredStateMachineArgs(TypedDict, total=False):
     delivery: Optional[str]
     """How S3 events reach EventBridge: "cloudtrail" (the tutorial's design: a trail logging data events, rule on
     "AWS API Call via CloudTrail") or "eventbridge" (S3 EventBridge notifications, "Object Created"; no trail, no
-    CloudTrail charges). Default: "cloudtrail"."""
+    CloudTrail charges). Default: "cloudtrail".
+
+    CloudTrail allows 5 trails per region per account (organization and multi-region trails count too), and the
+    limit cannot be raised; every instance in CloudTrail mode creates one. With many instances, use "eventbridge", or
+    one shared trail that logs all their buckets (`create_trail=False`)."""
     event_names: Optional[Sequence[str]]
     """The S3 operations that start the state machine, a non-empty subset of PutObject, CompleteMultipartUpload,
     CopyObject, PostObject. Default: all four (every operation that creates an object)."""
@@ -45,11 +49,15 @@ class S3TriggeredStateMachineArgs(TypedDict, total=False):
     Default: every key."""
     create_trail: Optional[bool]
     """CloudTrail mode only. False: a trail you already have logs this bucket's write data events, so none is
-    created. Default: unset, meaning true in CloudTrail mode; setting it in EventBridge mode is an error."""
+    created. Default: unset, meaning true in CloudTrail mode; setting it in EventBridge mode is an error.
+
+    Each trail created counts against CloudTrail's 5 trails per region per account, a limit that cannot be raised:
+    with many instances, share one trail (False here) or use delivery="eventbridge"."""
     trail_name: Optional[str]
-    """Name of the trail. Default: "<component name>-<stack>-trail"."""
+    """Name of the trail: 3-128 letters, digits, '.', '_', '-', starting and ending with a letter or digit.
+    Default: "<component name>-<stack>-trail"."""
     rule_name: Optional[str]
-    """Name of the EventBridge rule. Default: "<component name>-<stack>-rule"."""
+    """Name of the EventBridge rule: 1-64 letters, digits, '.', '_', '-'. Default: "<component name>-<stack>-rule"."""
     role_arn: Optional[pulumi.Input[str]]
     """ARN of an existing IAM role for EventBridge to assume. Default: a least-privilege role is created."""
     input_format: Optional[str]

@@ -62,6 +62,12 @@ class S3TriggeredStateMachine(pulumi.ComponentResource):
     Composes the upload bucket (private, encrypted, versioned, TLS only), the CloudTrail trail with advanced selectors
     (CloudTrail mode) or the bucket's EventBridge notification (EventBridge mode), the EventBridge rule, a
     least-privilege role, a dead-letter queue and the rule's target.
+
+    The name prefixes every child's logical name, and pulumi-aws auto-names most of them from it; a name that would
+    give a child a name AWS refuses (`components/names.py`: e.g. `photo_uploads`, `uploads.v2`, 45+ characters with
+    the defaults) raises `ArgumentError` before anything is registered. In CloudTrail mode each instance creates a
+    trail, and CloudTrail allows only 5 per region per account: many instances should use EventBridge mode or share
+    one trail (`create_trail=False`).
     """
 
     bucket_name: pulumi.Output[str]
