@@ -407,19 +407,21 @@ def _same(old: Any, new: Any) -> bool:
     return old == new
 
 
-def diff(type_: str, old_state: Mapping[str, Any], news: Mapping[str, Any], provider_region: Optional[str] = None,
-         ignore_changes: tuple[str, ...] = ()) -> tuple[list[str], list[str]]:
-    """(changed properties, those among them that force a new resource). Old state holds inputs and outputs; only
-    input properties are compared, and `region` (an output too) against the provider's region when unset."""
+def diff(type_: str, old_inputs: Mapping[str, Any], old_state: Mapping[str, Any], news: Mapping[str, Any],
+         provider_region: Optional[str] = None, ignore_changes: tuple[str, ...] = ()) -> tuple[list[str], list[str]]:
+    """(changed properties, those among them that force a new resource): the old inputs against the new ones, and
+    the resource's region (an output) against the one it would get now."""
     rule = rule_for(type_)
-    if rule.regional and news.get("region") is None and provider_region:
-        news = {**news, "region": provider_region}
-    computed = set(rule.computed) | {"tagsAll", "id", "urn"}
-    keys = (set(news) | {k for k in old_state if k not in computed}) - set(ignore_changes)
-    changed = sorted(k for k in keys if k not in computed
-                     and (_has_unknown(news.get(k)) or not _same(old_state.get(k), news.get(k)))
+    keys = (set(news) | set(old_inputs)) - set(ignore_changes) - {"region"}
+    changed = sorted(k for k in keys
+                     if (_has_unknown(news.get(k)) or not _same(old_inputs.get(k), news.get(k)))
                      and not (news.get(k) is None and k in rule.defaults))
-    replaces = [k for k in changed if k in rule.replace_on_change or (k == "region" and rule.regional)]
+    if rule.regional and "region" not in ignore_changes:
+        new_region = news.get("region") or provider_region
+        old_region = old_state.get("region") or old_inputs.get("region")
+        if new_region == UNKNOWN or (old_region and new_region and old_region != new_region):
+            changed.append("region")
+    replaces = [k for k in changed if k in rule.replace_on_change or k == "region"]
     return changed, replaces
 
 

@@ -1,30 +1,25 @@
-"""EmulatorBackend: the runner's Backend that creates each resource in LocalStack through boto3.
-
-`create(req, preview=False)` translates the pulumi-aws 7 inputs (wire names, camelCase) into the AWS API calls the
-provider makes, and returns LocalStack's real ids and ARNs under the provider's output names, so that downstream
-resources receive real values, as in `pulumi up`. Every create is appended to a state file
-(`<program>/.harness/state/<stack>.json`) as it happens; `destroy()` deletes in reverse order, as the provider would.
+"""The LocalStack backend of the stand-in aws provider: each resource is created, updated and deleted in LocalStack
+through boto3, with the calls the real provider makes, and LocalStack's real ids and ARNs come back as outputs.
 
 Honesty rules:
-- An unknown resource type, and an input this module does not translate, raise `EmulatorError` naming them:
+- A resource type this module does not serve, and an input it does not translate, raise `StandInError` naming them:
   nothing is skipped silently.
 - `aws:cloudtrail/trail:Trail` is NOT emulated (LocalStack's community edition answers 501 for CloudTrail). The trail
   is validated locally against the rules AWS documents for CreateTrail/PutEventSelectors (name, log bucket and its
-  policy, basic xor advanced selectors, field/operator rules), recorded with status "not emulated", and reported as
-  such. Its outputs are shaped as AWS would return them (ARN from the caller identity), but nothing was created.
+  policy, basic xor advanced selectors, field/operator rules), reported to the engine as a warning saying it was not
+  created, and given the outputs AWS would return (ARN from the caller identity). Nothing else is faked.
+- Delete refuses a bucket that still holds objects (any version) unless `forceDestroy` is set, as the provider does.
 """
 from __future__ import annotations
 
 import datetime as _dt
 import ipaddress
 import json
-import os
 import re
 import secrets
 import threading
 import time
-from dataclasses import dataclass, field
-from pathlib import Path
+from dataclasses import dataclass
 from typing import Any, Callable
 
 import boto3
@@ -36,14 +31,14 @@ GLOBAL_REGION = "us-east-1"  # where IAM and STS calls go
 STATUS_CREATED = "created"
 STATUS_NOT_EMULATED = "not emulated"
 
-from .runner import UNKNOWN  # the engine's unknown sentinel
+from .backend import Backend, StandInError
+from .rules import UNKNOWN
 
 
-class EmulatorError(RuntimeError):
-    """A resource or input the emulator cannot create faithfully, or an AWS error while creating it."""
+EmulatorError = StandInError
 
 
-class TrailValidationError(EmulatorError):
+class TrailValidationError(StandInError):
     """The trail would be refused by CloudTrail (checked locally; CloudTrail is not emulated)."""
 
 
@@ -309,32 +304,24 @@ def trail_logs_bucket_problems(policy: dict | None, bucket: str, account: str, t
 
 # ---------------------------------------------------------------------------------------------------- backend
 @dataclass
-class Record:
-    """One created (or recorded-but-not-emulated) resource, as kept in the state file."""
+class Request:
+    """One resource as the handlers see it: its type, logical name and checked inputs (plain values)."""
 
     type: str
     name: str
-    urn: str
-    id: str
-    region: str | None
-    status: str
-    outputs: dict
-    delete: dict = field(default_factory=dict)  # what destroy needs
-    note: str = ""
+    inputs: dict
 
 
-class EmulatorBackend:
-    """The runner's Backend for LocalStack. See the module docstring."""
+class LocalStackBackend(Backend):
+    """The stand-in provider's backend that creates each resource in LocalStack. See the module docstring."""
 
-    def __init__(self, endpoint: str, *, state_path: str | os.PathLike | None = None, project: str = "",
-                 stack: str = "dev", default_region: str = DEFAULT_REGION,
-                 echo: Callable[[str], None] | None = print):
+    name = "localstack"
+
+    def __init__(self, endpoint: str, default_region: str = DEFAULT_REGION,
+                 warn: Callable[[str, str], None] | None = None):
         self.endpoint = endpoint.rstrip("/")
-        self.state_path = Path(state_path) if state_path else None
-        self.project, self.stack = project, stack
-        self.default_region = default_region
-        self.echo = echo or (lambda _msg: None)
-        self.records: list[Record] = []
+        self.region = default_region
+        self.warn = warn or (lambda _name, _msg: None)   # (logical name, message) -> a warning in the engine's output
         self._lock = threading.RLock()
         self._clients: dict[tuple[str, str], Any] = {}
         self._session = boto3.session.Session(aws_access_key_id="test", aws_secret_access_key="test")
@@ -342,7 +329,7 @@ class EmulatorBackend:
 
     # -------------------------------------------------------------------------------------------- clients
     def client(self, service: str, region: str | None = None):
-        region = region or self.default_region
+        region = region or self.region
         with self._lock:
             key = (service, region)
             if key not in self._clients:
@@ -352,96 +339,52 @@ class EmulatorBackend:
                                                           config=cfg)
             return self._clients[key]
 
-    @property
-    def not_emulated(self) -> list[Record]:
-        return [r for r in self.records if r.status == STATUS_NOT_EMULATED]
-
-    # -------------------------------------------------------------------------------------------- protocol
-    def check(self, req, preview: bool) -> dict:
-        """The provider's Check: schema defaults and auto-names (as harness.mock_outputs does), except that the
-        7 hex digits of an auto-name are drawn at random, as the real provider draws them: names in the emulator
-        must not collide with those of an earlier deployment that was not destroyed."""
-        from .mock_outputs import RULES, MockBackend
-
-        props = MockBackend().check(req, preview)
-        rule = RULES.get(req.type)
-        field_ = rule.auto_name if rule else None
-        if field_ and req.inputs.get(field_) is None and props.get(field_) not in (None, UNKNOWN) \
-                and req.inputs.get("namePrefix") is None:
-            fifo = req.type == "aws:sqs/queue:Queue" and props.get("fifoQueue") is True
-            name = pulumi_autoname(req.name, lower=rule.auto_name_lower,
-                                   max_len=(rule.auto_name_max - 5 if fifo else rule.auto_name_max))
-            props[field_] = name + (".fifo" if fifo else "")
-        if req.type == "aws:s3/bucket:Bucket" and req.inputs.get("bucket") is None and req.inputs.get("bucketPrefix"):
-            # The provider names the bucket from bucket_prefix (prefix + a unique id) at create time.
-            prefix = req.inputs["bucketPrefix"]
-            props["bucket"] = UNKNOWN if preview else prefix + terraform_unique_id("")[: max(0, 63 - len(prefix))]
-        return props
-
-    def create(self, req, preview: bool) -> tuple[str, dict]:
-        if req.type.startswith("pulumi:providers:"):
-            return (f"{req.name}-provider", dict(req.inputs))
-        if not req.custom:
-            return ("", {})  # components are not created by any provider
-        handler = _HANDLERS.get(req.type)
-        if handler is None:
-            raise EmulatorError(f"resource type {req.type} ({req.name!r}) is not supported by the emulator backend "
-                                f"(harness/emulator.py); supported: {', '.join(sorted(_HANDLERS))}")
-        if preview:  # nothing is created in a preview: ids and computed outputs stay unknown
-            from .mock_outputs import MockBackend
-
-            return MockBackend().create(req, True)
-        _check_no_unknowns(req)
-        region = req.region or self.default_region
-        try:
-            rec = handler(self, req, region)
-        except ClientError as e:
-            raise EmulatorError(f"{req.type} {req.name!r}: LocalStack refused it: {e}") from e
-        with self._lock:
-            self.records.append(rec)
-            self._save()
-        if rec.status == STATUS_CREATED:
-            self.echo(f"+ {req.type} {req.name} ... created ({rec.id})")
-        else:
-            self.echo(f"~ {req.type} {req.name} ... NOT EMULATED: {rec.note}")
-        return rec.id, rec.outputs
-
     def identity(self) -> dict:
         if self._identity is None:
             self._identity = self.client("sts", GLOBAL_REGION).get_caller_identity()
         return self._identity
 
-    def invoke(self, token: str, args: dict, region: str | None) -> dict:
-        region = (args or {}).get("region") or region or self.default_region
-        if token == "aws:index/getCallerIdentity:getCallerIdentity":
-            ident = self.identity()
-            return {"accountId": ident["Account"], "arn": ident["Arn"], "userId": ident["UserId"],
-                    "id": ident["Account"]}
-        if token == "aws:index/getPartition:getPartition":
-            return {"partition": "aws", "dnsSuffix": "amazonaws.com", "reverseDnsPrefix": "com.amazonaws",
-                    "id": "aws"}
-        if token == "aws:index/getRegion:getRegion":
-            return {"region": region, "name": region, "endpoint": f"ec2.{region}.amazonaws.com",
-                    "description": region, "id": region}
-        raise EmulatorError(f"invoke {token} is not supported by the emulator backend (harness/emulator.py)")
+    # -------------------------------------------------------------------------------------------- protocol
+    def require_type(self, type_: str, name: str) -> None:
+        if type_ not in _HANDLERS:
+            raise StandInError(f"resource type {type_} ({name!r}) is not served by the stand-in provider's LocalStack "
+                               f"backend (standin_aws/localstack.py); it serves: {', '.join(sorted(_HANDLERS))}")
 
-    # -------------------------------------------------------------------------------------------- state
-    def state(self) -> dict:
-        return {"project": self.project, "stack": self.stack, "endpoint": self.endpoint,
-                "resources": [r.__dict__ for r in self.records]}
+    def create(self, type_: str, name: str, props: dict, region: str) -> tuple[str, dict]:
+        self.require_type(type_, name)
+        req = Request(type_, name, props)
+        _check_no_unknowns(req)
+        try:
+            return _HANDLERS[type_](self, req, region)
+        except ClientError as e:
+            raise StandInError(f"{type_} {name!r}: LocalStack refused it: {e}") from e
 
-    def _save(self) -> None:
-        if self.state_path is None:
-            return
-        self.state_path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = self.state_path.with_suffix(".tmp")
-        tmp.write_text(json.dumps(self.state(), indent=2, default=str))
-        tmp.replace(self.state_path)
+    def update(self, type_: str, name: str, res_id: str, olds: dict, news: dict, region: str) -> dict:
+        req = Request(type_, name, news)
+        _check_no_unknowns(req)
+        try:
+            special = _UPDATES.get(type_)
+            if special is not None:
+                return special(self, req, region, olds)
+            # Every other type is written with a put-style call: writing the new inputs again is the update.
+            return _HANDLERS[type_](self, req, region)[1]
+        except ClientError as e:
+            raise StandInError(f"{type_} {name!r}: LocalStack refused the update: {e}") from e
+
+    def delete(self, type_: str, name: str, res_id: str, props: dict, region: str) -> None:
+        try:
+            delete_resource(self, type_, res_id, props, region)
+        except ClientError as e:
+            raise StandInError(f"{type_} {name!r}: LocalStack refused the delete: {e}") from e
+
+    def read(self, type_: str, res_id: str, props: dict, region: str):
+        return props
 
     # ==================================================================================== per-type creates
-    def _rec(self, req, region, id_, outputs, status=STATUS_CREATED, note="", **delete) -> Record:
-        return Record(type=req.type, name=req.name, urn=req.urn, id=id_, region=region, status=status,
-                      outputs=outputs, delete=delete, note=note)
+    def _rec(self, req, region, id_, outputs, status=STATUS_CREATED, note="", **_delete) -> tuple[str, dict]:
+        if status == STATUS_NOT_EMULATED:
+            self.warn(req.name, note)
+        return id_, outputs
 
     def _bucket(self, req, region):
         _check_known(req, {"bucket", "bucketPrefix", "objectLockEnabled"})
@@ -815,30 +758,75 @@ _S3_HOSTED_ZONES = {"us-east-1": "Z3AQBSTGFYJSTF", "us-east-2": "Z2O1EMRO9K5GLX"
                     "us-west-2": "Z3BJ6K6RIION7M", "eu-west-1": "Z1BKCTXD74EZPE", "eu-central-1": "Z21DNDUVLTQW6Q"}
 
 _HANDLERS: dict[str, Callable] = {
-    "aws:s3/bucket:Bucket": EmulatorBackend._bucket,
-    "aws:s3/bucketVersioning:BucketVersioning": EmulatorBackend._bucket_versioning,
-    "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration": EmulatorBackend._bucket_sse,
-    "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock": EmulatorBackend._bucket_pab,
-    "aws:s3/bucketOwnershipControls:BucketOwnershipControls": EmulatorBackend._bucket_ownership,
-    "aws:s3/bucketPolicy:BucketPolicy": EmulatorBackend._bucket_policy,
-    "aws:s3/bucketNotification:BucketNotification": EmulatorBackend._bucket_notification,
-    "aws:cloudtrail/trail:Trail": EmulatorBackend._trail,
-    "aws:cloudwatch/eventRule:EventRule": EmulatorBackend._event_rule,
-    "aws:cloudwatch/eventTarget:EventTarget": EmulatorBackend._event_target,
-    "aws:iam/role:Role": EmulatorBackend._role,
-    "aws:iam/rolePolicy:RolePolicy": EmulatorBackend._role_policy,
-    "aws:sqs/queue:Queue": EmulatorBackend._queue,
-    "aws:sqs/queuePolicy:QueuePolicy": EmulatorBackend._queue_policy,
-    "aws:sfn/stateMachine:StateMachine": EmulatorBackend._state_machine,
+    "aws:s3/bucket:Bucket": LocalStackBackend._bucket,
+    "aws:s3/bucketVersioning:BucketVersioning": LocalStackBackend._bucket_versioning,
+    "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration": LocalStackBackend._bucket_sse,
+    "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock": LocalStackBackend._bucket_pab,
+    "aws:s3/bucketOwnershipControls:BucketOwnershipControls": LocalStackBackend._bucket_ownership,
+    "aws:s3/bucketPolicy:BucketPolicy": LocalStackBackend._bucket_policy,
+    "aws:s3/bucketNotification:BucketNotification": LocalStackBackend._bucket_notification,
+    "aws:cloudtrail/trail:Trail": LocalStackBackend._trail,
+    "aws:cloudwatch/eventRule:EventRule": LocalStackBackend._event_rule,
+    "aws:cloudwatch/eventTarget:EventTarget": LocalStackBackend._event_target,
+    "aws:iam/role:Role": LocalStackBackend._role,
+    "aws:iam/rolePolicy:RolePolicy": LocalStackBackend._role_policy,
+    "aws:sqs/queue:Queue": LocalStackBackend._queue,
+    "aws:sqs/queuePolicy:QueuePolicy": LocalStackBackend._queue_policy,
+    "aws:sfn/stateMachine:StateMachine": LocalStackBackend._state_machine,
 }
 SUPPORTED_TYPES = tuple(_HANDLERS)
 
 
-# ------------------------------------------------------------------------------------------------------ destroy
-def load_state(path: str | os.PathLike) -> dict:
-    return json.loads(Path(path).read_text())
+# ------------------------------------------------------------------------------------------------------ updates
+def _update_bucket(backend: LocalStackBackend, req: Request, region: str, olds: dict) -> dict:
+    """In place: tags (and forceDestroy, which only the provider reads, at delete)."""
+    i, name = req.inputs, olds["bucket"]
+    s3 = backend.client("s3", region)
+    if i.get("tags"):
+        s3.put_bucket_tagging(Bucket=name, Tagging={"TagSet": _tags_list(i["tags"])})
+    elif olds.get("tags"):
+        s3.delete_bucket_tagging(Bucket=name)
+    return dict(olds, **i, forceDestroy=bool(i.get("forceDestroy", False)), tagsAll=dict(i.get("tags") or {}))
 
 
+def _update_role(backend: LocalStackBackend, req: Request, region: str, olds: dict) -> dict:
+    i, iam = req.inputs, backend.client("iam", GLOBAL_REGION)
+    policy = _json_text(i["assumeRolePolicy"])
+    iam.update_assume_role_policy(RoleName=olds["name"], PolicyDocument=policy)
+    iam.update_role(RoleName=olds["name"], Description=i.get("description") or "",
+                    MaxSessionDuration=int(i.get("maxSessionDuration") or 3600))
+    return dict(olds, **i, assumeRolePolicy=policy, tagsAll=dict(i.get("tags") or {}))
+
+
+def _update_queue(backend: LocalStackBackend, req: Request, region: str, olds: dict) -> dict:
+    i = req.inputs
+    attrs = {a: str(i[k]).lower() if isinstance(i[k], bool) else str(i[k])
+             for k, a in (("delaySeconds", "DelaySeconds"), ("messageRetentionSeconds", "MessageRetentionPeriod"),
+                          ("visibilityTimeoutSeconds", "VisibilityTimeout"), ("maxMessageSize", "MaximumMessageSize"),
+                          ("receiveWaitTimeSeconds", "ReceiveMessageWaitTimeSeconds"),
+                          ("sqsManagedSseEnabled", "SqsManagedSseEnabled"))
+             if i.get(k) is not None}
+    backend.client("sqs", region).set_queue_attributes(QueueUrl=olds["url"], Attributes=attrs)
+    return dict(olds, **i, tagsAll=dict(i.get("tags") or {}))
+
+
+def _update_state_machine(backend: LocalStackBackend, req: Request, region: str, olds: dict) -> dict:
+    i = req.inputs
+    definition = _json_text(i["definition"])
+    backend.client("stepfunctions", region).update_state_machine(
+        stateMachineArn=olds["arn"], definition=definition, roleArn=i["roleArn"])
+    return dict(olds, **i, definition=definition, tagsAll=dict(i.get("tags") or {}))
+
+
+_UPDATES: dict[str, Callable] = {
+    "aws:s3/bucket:Bucket": _update_bucket,
+    "aws:iam/role:Role": _update_role,
+    "aws:sqs/queue:Queue": _update_queue,
+    "aws:sfn/stateMachine:StateMachine": _update_state_machine,
+}
+
+
+# ------------------------------------------------------------------------------------------------------ delete
 def _empty_bucket(s3, bucket: str) -> int:
     """Delete every object version, delete marker and multipart upload (the provider's force_destroy)."""
     n = 0
@@ -867,10 +855,36 @@ def _ignore_missing(fn, *codes):
             raise
 
 
-def delete_record(backend: EmulatorBackend, r: dict) -> str:
-    """Delete one recorded resource the way the provider does. Returns a short description; raises on refusal."""
-    t, d, region = r["type"], r.get("delete", {}), r.get("region")
-    if r.get("status") == STATUS_NOT_EMULATED:
+def _delete_facts(t: str, res_id: str, props: dict) -> dict:
+    """What deleting needs, from the resource's state."""
+    if t == "aws:s3/bucket:Bucket":
+        return {"bucket": props.get("bucket") or res_id, "forceDestroy": bool(props.get("forceDestroy"))}
+    if t == "aws:s3/bucketVersioning:BucketVersioning":
+        return {"bucket": props.get("bucket"), "versioning": _get(props.get("versioningConfiguration"), "status")}
+    if t.startswith("aws:s3/"):
+        return {"bucket": props.get("bucket"), "skipDestroy": bool(props.get("skipDestroy"))}
+    if t == "aws:iam/rolePolicy:RolePolicy":
+        return {"role": props.get("role"), "policy": props.get("name")}
+    if t == "aws:iam/role:Role":
+        return {"role": props.get("name") or res_id}
+    if t == "aws:sfn/stateMachine:StateMachine":
+        return {"arn": props.get("arn") or res_id}
+    if t == "aws:sqs/queuePolicy:QueuePolicy":
+        return {"url": props.get("queueUrl")}
+    if t == "aws:sqs/queue:Queue":
+        return {"url": props.get("url") or res_id}
+    if t == "aws:cloudwatch/eventTarget:EventTarget":
+        return {"rule": props.get("rule"), "bus": props.get("eventBusName") or "default",
+                "target_id": props.get("targetId")}
+    if t == "aws:cloudwatch/eventRule:EventRule":
+        return {"rule": props.get("name"), "bus": props.get("eventBusName") or "default"}
+    return {}
+
+
+def delete_resource(backend: LocalStackBackend, t: str, res_id: str, props: dict, region: str) -> str:
+    """Delete one resource the way the provider does. Returns a short description; raises on refusal."""
+    d = _delete_facts(t, res_id, props)
+    if t == "aws:cloudtrail/trail:Trail":
         return "nothing to delete (not emulated)"
     s3 = backend.client("s3", region)
     gone = ("NoSuchBucket", "404")
@@ -940,38 +954,7 @@ def delete_record(backend: EmulatorBackend, r: dict) -> str:
     if t == "aws:cloudwatch/eventRule:EventRule":
         _ignore_missing(lambda: ev.delete_rule(Name=d["rule"], EventBusName=d["bus"]), "ResourceNotFoundException")
         return "deleted"
-    raise EmulatorError(f"destroy: resource type {t} is not supported by the emulator backend")
-
-
-def destroy(state_path: str | os.PathLike, endpoint: str | None = None,
-            echo: Callable[[str], None] | None = print) -> list[dict]:
-    """Delete what the state file records, newest first. Resources that cannot be deleted (a non-empty bucket
-    without forceDestroy) stay, with everything else deleted, and `DestroyError` is raised naming them; the state
-    file then holds just those. Returns the records deleted."""
-    echo = echo or (lambda _m: None)
-    path = Path(state_path)
-    state = load_state(path)
-    backend = EmulatorBackend(endpoint or state["endpoint"], state_path=None, project=state.get("project", ""),
-                              stack=state.get("stack", "dev"), echo=echo)
-    remaining: list[dict] = []
-    failures: list[tuple[dict, str]] = []
-    deleted: list[dict] = []
-    for r in reversed(state["resources"]):
-        try:
-            what = delete_record(backend, r)
-        except (EmulatorError, ClientError) as e:
-            failures.append((r, str(e)))
-            remaining.insert(0, r)
-            echo(f"- {r['type']} {r['name']} ... FAILED: {e}")
-            continue
-        deleted.append(r)
-        echo(f"- {r['type']} {r['name']} ... {what}")
-    if remaining:
-        state["resources"] = remaining
-        path.write_text(json.dumps(state, indent=2, default=str))
-        raise DestroyError(failures)
-    path.unlink()
-    return deleted
+    raise StandInError(f"delete: resource type {t} is not served by the LocalStack backend")
 
 
 def wait_for(predicate: Callable[[], Any], timeout: float, interval: float = 0.2) -> Any:

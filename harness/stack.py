@@ -1,0 +1,164 @@
+"""A throwaway stack of a program, driven through the real Pulumi CLI (`scripts/pulumi`).
+
+Each `ThrowawayStack` has a state directory (a local file backend) and a stack config file of its own, both in a
+temporary directory, so nothing is written into the program's directory and stacks never meet: tests run side by
+side, and the user's `~/.pulumi` is never touched. The program's own `Pulumi.<stack>.yaml`, if it has one, is
+layered in as the engine would read it; `config` values are set over it with `pulumi config set`.
+
+    with ThrowawayStack(Path("."), backend="localstack", endpoint=url, config={"delivery": "eventbridge"}) as st:
+        st.up()
+        st.outputs()["bucketName"]
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterable, Mapping, Optional, Sequence
+
+import yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+PULUMI = ROOT / "scripts" / "pulumi"
+POLICIES = ROOT / "policies"
+
+
+class StackError(RuntimeError):
+    """A Pulumi command failed where the caller required it to succeed; carries its output."""
+
+    def __init__(self, args: Sequence[str], result: subprocess.CompletedProcess):
+        self.result = result
+        super().__init__(f"`pulumi {' '.join(args)}` exited {result.returncode}:\n{result.stdout}\n{result.stderr}")
+
+
+@dataclass
+class Result:
+    returncode: int
+    stdout: str
+    stderr: str
+
+    @property
+    def output(self) -> str:
+        return self.stdout + self.stderr
+
+
+class ThrowawayStack:
+    def __init__(self, program: Path, *, stack: str = "dev", backend: str = "offline",
+                 endpoint: Optional[str] = None, config: Optional[Mapping[str, str]] = None,
+                 workdir: Optional[Path] = None, env: Optional[Mapping[str, str]] = None) -> None:
+        self.program = Path(program).resolve()
+        self.stack, self.backend, self.endpoint = stack, backend, endpoint
+        self._own_workdir = workdir is None
+        self.workdir = Path(workdir) if workdir else Path(tempfile.mkdtemp(prefix="s3tsm-stack-"))
+        self.state_dir = self.workdir / "state"
+        self.config_file = self.workdir / "config" / f"Pulumi.{stack}.yaml"
+        self.extra_env = dict(env or {})
+        self._initial_config = dict(config or {})
+        self.created = False
+
+    # ----------------------------------------------------------------------------------------------- running
+    def env(self) -> dict:
+        env = dict(os.environ)
+        env.update(S3TSM_STATE_DIR=str(self.state_dir), S3TSM_BACKEND=self.backend,
+                   PULUMI_CONFIG_PASSPHRASE=env.get("PULUMI_CONFIG_PASSPHRASE", ""))
+        if self.endpoint:
+            env["AWS_ENDPOINT_URL"] = self.endpoint
+        env.update(self.extra_env)
+        return env
+
+    def pulumi(self, *args: str, check: bool = True, timeout: float = 900, stack_args: bool = True) -> Result:
+        """`scripts/pulumi -C PROGRAM [--stack S --config-file F] ARGS --non-interactive`."""
+        full = ["-C", str(self.program)]
+        full += list(args)
+        if stack_args:
+            full += ["--stack", self.stack]
+            if args and args[0] in _TAKES_CONFIG_FILE:
+                full += ["--config-file", str(self.config_file)]
+        full += ["--non-interactive"]
+        proc = subprocess.run([str(PULUMI), *full], capture_output=True, text=True, env=self.env(), timeout=timeout,
+                              stdin=subprocess.DEVNULL)
+        result = Result(proc.returncode, proc.stdout, proc.stderr)
+        if check and proc.returncode != 0:
+            raise StackError(full, proc)
+        return result
+
+    # ---------------------------------------------------------------------------------------------- lifecycle
+    def create(self) -> "ThrowawayStack":
+        """`pulumi stack init`, in a shadow copy of Pulumi.yaml so the salt file lands in the workdir; then the
+        program's own Pulumi.<stack>.yaml values, then `config`."""
+        shadow = self.workdir / "config"
+        shadow.mkdir(parents=True, exist_ok=True)
+        shutil.copy(self.program / "Pulumi.yaml", shadow / "Pulumi.yaml")
+        proc = subprocess.run([str(PULUMI), "-C", str(shadow), "stack", "init", self.stack, "--non-interactive"],
+                              capture_output=True, text=True, env=self.env(), stdin=subprocess.DEVNULL, timeout=120)
+        if proc.returncode != 0:
+            raise StackError(["stack", "init", self.stack], proc)
+        (shadow / "Pulumi.yaml").unlink()
+        own = self.program / f"Pulumi.{self.stack}.yaml"
+        if own.is_file():
+            mine = yaml.safe_load(self.config_file.read_text()) or {}
+            theirs = yaml.safe_load(own.read_text()) or {}
+            mine["config"] = {**(theirs.get("config") or {}), **(mine.get("config") or {})}
+            self.config_file.write_text(yaml.safe_dump(mine, sort_keys=False))
+        self.created = True
+        if self._initial_config:
+            self.set_config(self._initial_config)
+        return self
+
+    def set_config(self, values: Mapping[str, str]) -> None:
+        for key, value in values.items():
+            self.pulumi("config", "set", key, str(value))
+
+    def preview(self, *extra: str, policy_packs: Iterable[Path] = (), policy_configs: Iterable[Path] = (),
+                check: bool = False) -> Result:
+        return self.pulumi("preview", *_policy_args(policy_packs, policy_configs), *extra, check=check)
+
+    def up(self, *extra: str, policy_packs: Iterable[Path] = (), check: bool = True) -> Result:
+        return self.pulumi("up", "--yes", "--skip-preview", *_policy_args(policy_packs, ()), *extra, check=check)
+
+    def destroy(self, *extra: str, check: bool = True) -> Result:
+        return self.pulumi("destroy", "--yes", "--skip-preview", *extra, check=check)
+
+    def outputs(self) -> dict:
+        return json.loads(self.pulumi("stack", "output", "--json", "--show-secrets").stdout or "{}")
+
+    def resources(self) -> list[dict]:
+        """The stack's resources as the engine keeps them (`pulumi stack export`)."""
+        exported = json.loads(self.pulumi("stack", "export").stdout)
+        return exported.get("deployment", {}).get("resources", []) or []
+
+    def resource(self, type_: str, name: str) -> dict:
+        found = [r for r in self.resources() if r["type"] == type_ and r["urn"].endswith(f"::{name}")]
+        assert len(found) == 1, f"no single {type_} named {name!r} in the stack"
+        return found[0]
+
+    def remove(self) -> None:
+        """Forget the stack (after destroy) and its workdir."""
+        if self.created:
+            self.pulumi("stack", "rm", "--yes", "--force", check=False)
+        if self._own_workdir:
+            shutil.rmtree(self.workdir, ignore_errors=True)
+
+    def __enter__(self) -> "ThrowawayStack":
+        return self.create()
+
+    def __exit__(self, *exc) -> None:
+        self.remove()
+
+
+#: The commands that read the stack's config (and so take --config-file).
+_TAKES_CONFIG_FILE = ("preview", "up", "destroy", "refresh", "config", "import")
+
+
+def _policy_args(packs: Iterable[Path], configs: Iterable[Path]) -> list[str]:
+    args: list[str] = []
+    for pack in packs:
+        args += ["--policy-pack", str(Path(pack).resolve())]
+    for cfg in configs:
+        args += ["--policy-pack-config", str(Path(cfg).resolve())]
+    return args
