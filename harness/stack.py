@@ -47,6 +47,17 @@ class Result:
         return self.stdout + self.stderr
 
 
+@dataclass
+class Verdict:
+    returncode: int
+    violations: list          # the engine's policyEvents: policyName, enforcementLevel, resourceUrn, message, ...
+    errors: list              # error diagnostics' messages
+    result: Result
+
+    def policies(self, level: str = "mandatory") -> set:
+        return {v.get("policyName") for v in self.violations if v.get("enforcementLevel") == level}
+
+
 class ThrowawayStack:
     def __init__(self, program: Path, *, stack: str = "dev", backend: str = "offline",
                  endpoint: Optional[str] = None, config: Optional[Mapping[str, str]] = None,
@@ -123,6 +134,34 @@ class ThrowawayStack:
 
     def destroy(self, *extra: str, check: bool = True) -> Result:
         return self.pulumi("destroy", "--yes", "--skip-preview", *extra, check=check)
+
+    def judge(self, *, update: bool = False, policy_packs: Iterable[Path] = (POLICIES,),
+              policy_configs: Iterable[Path] = ()) -> "Verdict":
+        """`pulumi preview` (or `pulumi up`, with every value known) with policy packs, read from the engine's own
+        JSON event stream: the policy violations and error diagnostics it reported, and its exit code."""
+        command = ["up", "--yes", "--skip-preview"] if update else ["preview"]
+        args = [*command, "--json", *_policy_args(policy_packs, () if update else policy_configs)]
+        if update:
+            args += [a for c in policy_configs for a in ("--policy-pack-config", str(Path(c).resolve()))]
+        saved = self.extra_env.get("PULUMI_ENABLE_STREAMING_JSON_PREVIEW")
+        self.extra_env["PULUMI_ENABLE_STREAMING_JSON_PREVIEW"] = "1"
+        try:
+            result = self.pulumi(*args, check=False)
+        finally:
+            if saved is None:
+                self.extra_env.pop("PULUMI_ENABLE_STREAMING_JSON_PREVIEW")
+        violations, errors = [], []
+        for line in result.stdout.splitlines():
+            try:
+                event = json.loads(line)
+            except ValueError:
+                continue
+            if "policyEvent" in event:
+                violations.append(event["policyEvent"])
+            diag = event.get("diagnosticEvent")
+            if diag and diag.get("severity") == "error":
+                errors.append(diag.get("message", ""))
+        return Verdict(result.returncode, violations, errors, result)
 
     def outputs(self) -> dict:
         return json.loads(self.pulumi("stack", "output", "--json", "--show-secrets").stdout or "{}")

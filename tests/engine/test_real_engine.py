@@ -1,0 +1,113 @@
+"""The real Pulumi engine on this project's programs.
+
+Substitute used: the REAL Pulumi CLI (scripts/pulumi: the engine, its Python language host, the real policy pack
+loaded by the engine) against the STAND-IN aws provider plugin (standin_aws/), offline backend. Nothing here is
+mocked in-process; each test runs `pulumi` as a user would, on a throwaway stack (harness/stack.py).
+"""
+
+from __future__ import annotations
+
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from harness.stack import POLICIES, ROOT, ThrowawayStack
+
+PROGRAMS = ROOT / "tests" / "fixtures" / "programs"
+
+# One broken program per mandatory policy, and the policy that must stop it (the fixtures of tests/harness).
+BROKEN = {
+    "broken-same-region": "s3-trigger-same-region",
+    "broken-object-created-events": "s3-trigger-object-created-events",
+    "broken-trail-logs-bucket": "s3-trigger-trail-logs-bucket",
+    "broken-eventbridge-enabled": "s3-trigger-eventbridge-enabled",
+    "broken-trail-feedback-loop": "s3-trigger-no-trail-feedback-loop",
+    "broken-least-privilege-role": "s3-trigger-least-privilege-role",
+}
+GOOD = ("good-cloudtrail", "good-eventbridge")
+
+
+@pytest.mark.parametrize("delivery", ["cloudtrail", "eventbridge"])
+def test_tutorial_stack_passes_the_policy_pack_in_preview(delivery):
+    with ThrowawayStack(ROOT, config={"delivery": delivery}) as stack:
+        verdict = stack.judge()
+    assert verdict.returncode == 0, verdict.result.output
+    assert verdict.policies() == set()
+    assert not verdict.errors
+
+
+@pytest.mark.parametrize("update", [False, True], ids=["preview", "update"])
+@pytest.mark.parametrize("program", sorted(BROKEN) + list(GOOD))
+def test_fixture_programs_get_their_mandatory_verdict_from_the_real_engine(program, update):
+    """Each broken fixture is stopped by exactly its policy and each good one passes, under `pulumi preview` and
+    under `pulumi up` (where the stack policies run again with every value known)."""
+    with ThrowawayStack(PROGRAMS / program) as stack:
+        verdict = stack.judge(update=update)
+    expected = {BROKEN[program]} if program in BROKEN else set()
+    assert verdict.policies() == expected, verdict.result.output[-4000:]
+    assert verdict.returncode == (1 if expected else 0), verdict.result.output[-4000:]
+
+
+@pytest.mark.parametrize("program", sorted(BROKEN) + list(GOOD))
+def test_differential_old_gate_agrees_with_the_real_engine(program):
+    """Differential: the in-process gate (harness.gate, Pulumi's mocks and our own analyzer client) must reach the
+    real engine's mandatory verdict on every fixture. Where they disagree, the engine is right."""
+    from harness.gate import run_gate  # noqa: PLC0415
+
+    with ThrowawayStack(PROGRAMS / program) as stack:
+        engine = stack.judge().policies()
+    gate = run_gate(PROGRAMS / program, policy_packs=[str(POLICIES)], preview=True)
+    assert gate.error is None, gate.error
+    assert {d.policy for d in gate.mandatory} == engine
+
+
+def test_fresh_stack_needs_no_config():
+    """`pulumi stack init` then `pulumi up` with no config set at all (the README's promise)."""
+    with ThrowawayStack(ROOT) as stack:
+        result = stack.up(check=False)
+        assert result.returncode == 0, result.output[-4000:]
+        outputs = stack.outputs()
+    assert outputs["bucketName"].startswith("tutorial-bucket-")
+    assert outputs["ruleName"] == "tutorial-dev-rule"
+
+
+def test_two_tutorial_stacks_deploy_side_by_side(tmp_path):
+    """Same state backend, two stacks: no name they create collides (the tutorial's fixed names would)."""
+    state = tmp_path / "shared"
+    with ThrowawayStack(ROOT, stack="one", workdir=tmp_path / "one", env={"S3TSM_STATE_DIR": str(state)}) as a, \
+            ThrowawayStack(ROOT, stack="two", workdir=tmp_path / "two", env={"S3TSM_STATE_DIR": str(state)}) as b:
+        a.up()
+        b.up()
+        names = []
+        for stack in (a, b):
+            for r in stack.resources():
+                outputs = r.get("outputs", {})
+                for key in ("bucket", "name"):
+                    if r["type"].startswith("aws:") and isinstance(outputs.get(key), str):
+                        names.append((r["type"], outputs[key]))
+    assert len(names) == len(set(names)), sorted(n for n in names if names.count(n) > 1)
+
+
+def _program(tmp_path: Path, body: str) -> Path:
+    tmp_path.mkdir(parents=True, exist_ok=True)
+    (tmp_path / "Pulumi.yaml").write_text("name: standin-probe\nruntime: python\n"
+                                          "config:\n  aws:region:\n    value: us-east-2\n")
+    (tmp_path / "__main__.py").write_text("import pulumi_aws as aws\n" + textwrap.dedent(body))
+    return tmp_path
+
+
+@pytest.mark.parametrize("body,needle", [
+    ('aws.s3.Bucket("photo_uploads")\n', "photo_uploads-"),                      # S3 refuses the underscore
+    ('aws.sqs.Queue("uploads.v2-dlq")\n', "uploads.v2-dlq-"),                    # SQS refuses the dot
+    (f'aws.s3.Bucket("{"b" * 56}")\n', "is at most 63"),                          # 56 + 8 > 63
+    (f'aws.iam.Role("{"r" * 57}", assume_role_policy="{{}}")\n', "is at most 64"),  # 57 + 8 > 64
+    ('aws.cloudwatch.EventRule("r", event_pattern="{not json")\n', "not valid JSON"),
+])
+def test_the_stand_in_refuses_what_aws_refuses(tmp_path, body, needle):
+    """The stand-in is at least as strict as pulumi-aws and AWS: names that cannot exist fail in preview, with the
+    property and the reason, before anything is created."""
+    with ThrowawayStack(_program(tmp_path / "p", body)) as stack:
+        result = stack.preview()
+    assert result.returncode != 0
+    assert needle in result.output, result.output[-3000:]
