@@ -10,15 +10,15 @@ trail logs and bills), :mod:`.regions`, :mod:`.iam`, :mod:`.graph`, :mod:`.value
 
 from __future__ import annotations
 
-from .bucket_checks import EVENTBRIDGE_ENABLED, eventbridge_enabled_policy
-from .region_checks import SAME_REGION, same_region_policy
-from .rule_checks import COPY_OBJECT, OBJECT_CREATED_EVENTS, copy_object_policy, object_created_events_policy
+from .bucket_checks import eventbridge_enabled_policy
+from .names import (COPY_OBJECT, DEAD_LETTER_QUEUE, EVENTBRIDGE_ENABLED, LEAST_PRIVILEGE, NO_FEEDBACK_LOOP,
+                    OBJECT_CREATED_EVENTS, SAME_REGION, TRAIL_COST, TRAIL_LOGS_BUCKET)
+from .region_checks import same_region_policy
+from .rule_checks import copy_object_policy, object_created_events_policy
 from .selectors import (explain_trail_event, multipart_billed_events, put_object_billed_events,
                         trail_logs_event, trail_logs_management_events)
-from .target_checks import (DEAD_LETTER_QUEUE, LEAST_PRIVILEGE, dead_letter_queue_policy,
-                            least_privilege_policy)
-from .trail_checks import (NO_FEEDBACK_LOOP, TRAIL_COST, TRAIL_LOGS_BUCKET, no_feedback_loop_policy,
-                           trail_cost_policy, trail_logs_bucket_policy)
+from .target_checks import dead_letter_queue_policy, least_privilege_policy
+from .trail_checks import no_feedback_loop_policy, trail_cost_policy, trail_logs_bucket_policy
 
 PACK_NAME = "s3-triggered-state-machine"
 PACK_DESCRIPTION = ("Stops the mistakes that make S3-triggered Step Functions workflows fail silently: "

@@ -31,6 +31,7 @@ QUEUE = "aws:sqs/queue:Queue"
 QUEUE_POLICY = "aws:sqs/queuePolicy:QueuePolicy"
 STATE_MACHINE = "aws:sfn/stateMachine:StateMachine"
 NOTIFICATION = "aws:s3/bucketNotification:BucketNotification"
+SFN_ALIAS = "aws:sfn/alias:Alias"
 PROVIDER_PREFIX = "pulumi:providers:"
 
 _MAX_RESOURCES = 200_000
@@ -275,6 +276,11 @@ class StackGraph:
                     self._buckets_by_name.setdefault(name, []).append(b)
         return self._buckets
 
+    def buckets_named(self, name: str) -> list[Node]:
+        """Managed buckets called ``name`` (indexed)."""
+        self._bucket_list()
+        return list(self._buckets_by_name.get(name, ()))
+
     def rule_buckets(self, rule: Node, delivery: str | None = None) -> list[Node]:
         """Managed buckets whose events the rule matches: by name against the pattern, plus the
         buckets the pattern is built from (property dependencies)."""
@@ -372,7 +378,7 @@ class StackGraph:
     def target_state_machine(self, target: Node) -> "TargetLink":
         """What a target points at: its ARN (if known), the managed state machine (if any)."""
         arn = target.props.get("arn")
-        nodes = self.linked(target, "arn", (STATE_MACHINE,), arn)
+        nodes = self.linked(target, "arn", (STATE_MACHINE, SFN_ALIAS), arn)
         parsed = parse_arn(arn)
         is_sm = bool(nodes) or bool(parsed and parsed.service == "states")
         return TargetLink(arn if isinstance(arn, str) and not is_unknown(arn) else None,

@@ -133,5 +133,157 @@ def condition_values(condition: Any, key: str) -> list[Any]:
     return out
 
 
+# --------------------------------------------------------------------------------------------
+# Evaluation: does a set of statements allow an action on a resource, in a request context?
+# --------------------------------------------------------------------------------------------
+
+def resource_matches(pattern: Any, resource: str) -> bool:
+    """IAM resource matching: case-sensitive, ``*`` and ``?`` wildcards (also across ``:``)."""
+    if not isinstance(pattern, str) or is_unknown(pattern):
+        return False
+    if pattern == "*":
+        return True
+    return fnmatch.fnmatchcase(resource, pattern)
+
+
+def _strings(v: Any) -> list[Any]:
+    return v if isinstance(v, list) else [v]
+
+
+_UNKNOWN_CTX = object()
+
+
+def _compare(op: str, have: str, want: Any) -> bool | None:
+    if not isinstance(want, (str, int, float, bool)) or is_unknown(want):
+        return None
+    want = str(want).lower() if isinstance(want, bool) else str(want)
+    if op in ("StringEquals", "ArnEquals"):
+        return have == want
+    if op == "StringEqualsIgnoreCase":
+        return have.lower() == want.lower()
+    if op in ("StringLike", "ArnLike"):
+        return fnmatch.fnmatchcase(have, want)
+    if op == "Bool":
+        return have.lower() == want.lower()
+    return None
+
+
+_NEGATED = {"StringNotEquals": "StringEquals", "StringNotEqualsIgnoreCase": "StringEqualsIgnoreCase",
+            "StringNotLike": "StringLike", "ArnNotEquals": "ArnEquals", "ArnNotLike": "ArnLike"}
+_POSITIVE_OPS = ("StringEquals", "StringEqualsIgnoreCase", "StringLike", "ArnEquals", "ArnLike", "Bool")
+
+
+def condition_holds(condition: Any, context: dict[str, Any]) -> tuple[bool | None, str]:
+    """Does the Condition block hold in ``context`` (lower-case keys -> string values; a value may
+    be None for "present but unknown")? Returns (verdict, reason); None when it depends on an
+    unknown value or an operator this reader does not evaluate. Keys missing from the context
+    make positive operators fail (unless ``...IfExists``) and negated ones hold, as in IAM."""
+    if condition is None:
+        return True, ""
+    if not isinstance(condition, dict):
+        return None, f"Condition {short(condition, 60)} is not an object"
+    undecided = ""
+    for raw_op, block in condition.items():
+        if not isinstance(raw_op, str) or not isinstance(block, dict):
+            return None, f"Condition operator {short(raw_op, 40)} is unreadable"
+        op = raw_op.split(":", 1)[1] if raw_op.startswith(("ForAnyValue:", "ForAllValues:")) else raw_op
+        if_exists = op.endswith("IfExists")
+        op = op[: -len("IfExists")] if if_exists else op
+        for key, wanted in block.items():
+            k = key.lower() if isinstance(key, str) else key
+            present = k in context
+            have = context.get(k)
+            if op == "Null":
+                vals = [str(w).lower() for w in _strings(wanted)]
+                ok = ("true" in vals and not present) or ("false" in vals and present)
+                if not ok:
+                    return False, f"{raw_op} {key} is {'set' if present else 'not set'} when EventBridge assumes the role"
+                continue
+            negated = op in _NEGATED
+            base = _NEGATED.get(op, op)
+            if base not in _POSITIVE_OPS:
+                undecided = undecided or f"condition operator {raw_op} is not evaluated by this pack"
+                continue
+            if not present:
+                if if_exists or negated:
+                    continue
+                return False, (f"{raw_op} on {key}: EventBridge does not set {key} when it assumes the role")
+            if have is None:
+                undecided = undecided or f"{key} is unknown during preview"
+                continue
+            results = [_compare(base, have, w) for w in _strings(wanted)]
+            if any(r is None for r in results):
+                undecided = undecided or f"a value of {raw_op} {key} is unknown during preview"
+                continue
+            hit = any(results)
+            if hit == negated:
+                return False, (f"{raw_op} {key} {short(wanted, 120)} does not hold for {have!r}")
+    if undecided:
+        return None, undecided
+    return True, ""
+
+
+def statement_applies(s: Statement, action: str, resource: str | None, context: dict[str, Any]
+                      ) -> tuple[bool | None, str]:
+    """Does statement ``s`` cover ``action`` on ``resource`` (None: trust policies, no Resource) in
+    ``context``? (True/False/None, reason)."""
+    if s.actions is not None:
+        if any(is_unknown(a) for a in s.actions):
+            return None, "an Action is unknown during preview"
+        if not any(action_matches(a, action) for a in s.actions):
+            return False, f"Statement[{s.index}] does not name {action}"
+    elif s.not_actions is not None:
+        if any(action_matches(a, action) for a in s.not_actions):
+            return False, f"Statement[{s.index}] excludes {action} (NotAction)"
+    else:
+        return False, f"Statement[{s.index}] has no Action"
+    if resource is not None:
+        if s.resources is not None:
+            if any(is_unknown(r) or contains_unknown(r) for r in s.resources) and not any(
+                    resource_matches(r, resource) for r in s.resources):
+                return None, "a Resource is unknown during preview"
+            if not any(resource_matches(r, resource) for r in s.resources):
+                return False, f"Statement[{s.index}] allows {short(s.resources, 120)}, not {resource}"
+        elif s.not_resources is not None:
+            if any(resource_matches(r, resource) for r in s.not_resources):
+                return False, f"Statement[{s.index}] excludes {resource} (NotResource)"
+        else:
+            return False, f"Statement[{s.index}] has no Resource"
+    return condition_holds(s.condition, context)
+
+
+def evaluate(statements: list[Statement], action: str, resources: list[str] | None,
+             context: dict[str, Any]) -> tuple[bool | None, str]:
+    """IAM's evaluation over ``statements``: an explicit Deny wins, else some Allow must apply.
+    ``resources``: the resource ARNs any one of which authorizes the call (None for trust
+    policies). Returns (allowed, reason)."""
+    targets: list[str | None] = list(resources) if resources is not None else [None]
+    allowed: bool | None = False
+    reasons: list[str] = []
+    for s in statements:
+        if s.effect != "Deny":
+            continue
+        for res in targets:
+            verdict, _ = statement_applies(s, action, res, context)
+            if verdict:
+                return False, f"Statement[{s.index}] denies {action}" + (f" on {res}" if res else "")
+    for s in statements:
+        if not s.allows:
+            continue
+        for res in targets:
+            verdict, why = statement_applies(s, action, res, context)
+            if verdict:
+                return True, ""
+            if verdict is None:
+                allowed = None
+            if why:
+                reasons.append(why)
+    text = "; ".join(dict.fromkeys(reasons))[:300]
+    if allowed is None:
+        return None, text or "unknown during preview"
+    return False, text or f"no statement allows {action}"
+
+
 __all__ = ["PolicyDoc", "Statement", "action_matches", "assume_statements", "broader_actions",
-           "condition_values", "contains_unknown", "principal_services", "read_policy"]
+           "condition_holds", "condition_values", "contains_unknown", "evaluate", "principal_services",
+           "read_policy", "resource_matches", "statement_applies"]

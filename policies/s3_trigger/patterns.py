@@ -10,10 +10,13 @@ Two layers:
   EventBridge notifications ("Object Created"), which event names / reasons, buckets and keys it
   matches, and what is misspelt.
 
-Matching follows EventBridge: exact and case-sensitive; values in one array are ORed; an event
-array matches if any element matches; ``prefix``, ``suffix``, ``wildcard``, ``anything-but``,
-``exists``, ``equals-ignore-case``, ``numeric`` and ``$or`` are understood (``cidr`` is accepted
-but never matches in this reader).
+Matching follows EventBridge (aws/event-ruler's README): exact and case-sensitive; values in one
+array are ORed; an event array matches if any element matches (array intersection); a nested
+pattern matches an array of objects if one element matches it; ``prefix`` / ``suffix`` (also with
+``equals-ignore-case``), ``wildcard``, ``equals-ignore-case``, ``anything-but`` (a value, a list,
+or a prefix / suffix / wildcard / equals-ignore-case filter), ``exists`` (leaves only: an object is
+not a leaf), ``numeric`` ranges, ``cidr`` and ``$or`` at any depth. ``tests/policies/
+test_policy_matcher.py`` checks this against moto's matcher on generated pattern/event pairs.
 """
 
 from __future__ import annotations
@@ -21,6 +24,7 @@ from __future__ import annotations
 import difflib
 import fnmatch
 import functools
+import ipaddress
 import re
 from dataclasses import dataclass, field
 from typing import Any, Iterable
@@ -68,6 +72,7 @@ _MAX_PATTERN_NODES = 20_000
 # Generic EventBridge matching
 # --------------------------------------------------------------------------------------------
 
+@functools.lru_cache(maxsize=4096)
 def _wildcard_regex(pattern: str) -> re.Pattern[str] | None:
     parts, i = [], 0
     while i < len(pattern):
@@ -84,30 +89,46 @@ def _wildcard_regex(pattern: str) -> re.Pattern[str] | None:
         return None
 
 
+def _ignore_case_operand(operand: Any) -> tuple[Any, bool]:
+    if isinstance(operand, dict) and len(operand) == 1 and "equals-ignore-case" in operand:
+        return operand["equals-ignore-case"], True
+    return operand, False
+
+
 def _string_op(operand: Any, value: str, kind: str) -> bool:
     """prefix/suffix with a plain string or {"equals-ignore-case": s} operand."""
-    ignore_case = False
-    if isinstance(operand, dict) and isinstance(operand.get("equals-ignore-case"), str):
-        operand, ignore_case = operand["equals-ignore-case"], True
+    operand, ignore_case = _ignore_case_operand(operand)
     if not isinstance(operand, str):
         return False
     a, b = (value.lower(), operand.lower()) if ignore_case else (value, operand)
     return a.startswith(b) if kind == "prefix" else a.endswith(b)
 
 
+_NUMERIC_OPS = {"=": lambda v, b: v == b, "<": lambda v, b: v < b, "<=": lambda v, b: v <= b,
+                ">": lambda v, b: v > b, ">=": lambda v, b: v >= b}
+
+
 def _numeric(spec: Any, value: Any) -> bool:
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         return False
-    if not isinstance(spec, list) or len(spec) % 2:
+    if not isinstance(spec, list) or not spec or len(spec) % 2:
         return False
     for op, bound in zip(spec[::2], spec[1::2]):
         if isinstance(bound, bool) or not isinstance(bound, (int, float)):
             return False
-        ok = {"=": value == bound, "<": value < bound, "<=": value <= bound,
-              ">": value > bound, ">=": value >= bound}.get(op)
-        if not ok:
+        test = _NUMERIC_OPS.get(op) if isinstance(op, str) else None
+        if test is None or not test(value, bound):
             return False
     return True
+
+
+def _cidr(operand: Any, value: Any) -> bool:
+    if not (isinstance(operand, str) and isinstance(value, str)):
+        return False
+    try:
+        return ipaddress.ip_address(value) in ipaddress.ip_network(operand, strict=False)
+    except ValueError:
+        return False
 
 
 def _scalar_equal(a: Any, b: Any) -> bool:
@@ -118,8 +139,43 @@ def _scalar_equal(a: Any, b: Any) -> bool:
     return a == b and type(a) is type(b)
 
 
+def _wildcard_match(operand: Any, value: Any) -> bool:
+    if not (isinstance(value, str) and isinstance(operand, str)):
+        return False
+    rx = _wildcard_regex(operand)
+    return bool(rx and rx.fullmatch(value))
+
+
+def _anything_but(operand: Any, value: Any) -> bool:
+    """``anything-but``: a value, a list of values, or one string filter (prefix, suffix, wildcard,
+    equals-ignore-case; each with a string or a list of strings). Matches present scalar values
+    only (an absent field never matches, as in EventBridge)."""
+    if isinstance(operand, list):
+        return not any(_scalar_equal(value, o) for o in operand)
+    if isinstance(operand, dict):
+        if len(operand) != 1:
+            return False
+        (op, inner), = operand.items()
+        inners = inner if isinstance(inner, list) else [inner]
+        if not inners or not all(isinstance(i, str) for i in inners):
+            return False
+        if not isinstance(value, str):
+            return True  # a number, boolean or null is none of those strings
+        if op in ("prefix", "suffix"):
+            return not any(_string_op(i, value, op) for i in inners)
+        if op == "wildcard":
+            return not any(_wildcard_match(i, value) for i in inners)
+        if op == "equals-ignore-case":
+            return not any(value.lower() == i.lower() for i in inners)
+        return False
+    return not _scalar_equal(value, operand)
+
+
 def _filter_matches(flt: dict, value: Any, present: bool) -> bool:
-    """One content filter (an object in a pattern array) against one scalar event value."""
+    """One content filter (an object in a pattern array) against one scalar event value.
+
+    ``present`` False: the field is absent, or not a leaf (an object): only ``exists: false``
+    matches then (``exists`` applies to leaves only, as in event-ruler)."""
     if len(flt) != 1:
         return False
     (op, operand), = flt.items()
@@ -132,35 +188,35 @@ def _filter_matches(flt: dict, value: Any, present: bool) -> bool:
     if op in ("prefix", "suffix"):
         return isinstance(value, str) and _string_op(operand, value, op)
     if op == "wildcard":
-        if not (isinstance(value, str) and isinstance(operand, str)):
-            return False
-        rx = _wildcard_regex(operand)
-        return bool(rx and rx.fullmatch(value))
+        return _wildcard_match(operand, value)
     if op == "numeric":
         return _numeric(operand, value)
+    if op == "cidr":
+        return _cidr(operand, value)
     if op == "anything-but":
-        if isinstance(operand, list):
-            return not any(_scalar_equal(value, o) for o in operand)
-        if isinstance(operand, dict):
-            return not _filter_matches(operand, value, present)
-        return not _scalar_equal(value, operand)
-    return False  # cidr and unknown operators: never matched by this reader
+        return _anything_but(operand, value)
+    return False  # unknown operators never match
 
 
 def leaf_matches(leaf: Any, value: Any, present: bool = True) -> bool:
     """Does the pattern array ``leaf`` match the event value ``value``?
 
     ``present`` is False when the event has no such field (only ``{"exists": false}`` matches
-    then). An event value that is a list matches if any element matches. A ``leaf`` that is not a
-    list never matches (EventBridge rejects such patterns)."""
+    then). An event value that is a list matches if any element matches; an object is not a leaf
+    (only ``{"exists": false}`` matches it). A ``leaf`` that is not a list never matches
+    (EventBridge rejects such patterns)."""
     if not isinstance(leaf, list):
         return False
+    if present and isinstance(value, dict):
+        present = False
     values = value if isinstance(value, list) else [value]
-    if present and isinstance(value, list) and not value:
-        values = []
+    if present:
+        values = [v for v in values if not isinstance(v, (dict, list))]
+        if isinstance(value, list) and not values:
+            present = False
     for item in leaf:
         if isinstance(item, dict):
-            if not present or not values:
+            if not present:
                 if _filter_matches(item, None, False):
                     return True
                 continue

@@ -6,51 +6,21 @@ from typing import Any, Iterable, Mapping
 
 from pulumi_policy import EnforcementLevel
 
+from .delivery import DeliveryModel
 from .framework import CANNOT_VERIFY, Finding, NotApplicable, ResourceInput, resource_policy, stack_policy
 from .graph import RULE, StackGraph
-from .patterns import (READ_OR_DELETE_EVENT_NAMES, RulePattern, read_event_pattern)
+from .names import COPY_OBJECT, OBJECT_CREATED_EVENTS
+from .patterns import RulePattern, read_event_pattern
 from .values import as_str
 
-OBJECT_CREATED_EVENTS = "s3-trigger-object-created-events"
-COPY_OBJECT = "s3-trigger-copy-object"
-
-_MULTIPART_HINT = ("uploads above the client's multipart threshold (8 MB in the AWS CLI) are logged "
-                   "as CompleteMultipartUpload, so large files never start the workflow; match "
-                   '["PutObject", "CompleteMultipartUpload", "CopyObject"]')
-
-
-def pattern_findings(rp: RulePattern, targets_state_machine: bool) -> list[str]:
-    """Problems of an S3 rule's pattern (pure; used by s3-trigger-object-created-events)."""
+def pattern_findings(rp: RulePattern) -> list[str]:
+    """Problems of an S3 rule's pattern that make (part of) it never match, whatever the stack:
+    leaves that are not arrays, unknown content filters, misspelt source / detail-type /
+    eventSource (pure; used by s3-trigger-object-created-events). Everything about which events
+    the rule really receives and starts is decided by :mod:`.delivery`."""
     out: list[str] = []
     out.extend(rp.problems)
-    out.extend(rp.spelling_problems())
-    if rp.intended_cloudtrail and rp.cloudtrail_based:
-        names = rp.event_names()
-        if rp.matches_event_name("PutObject") and not rp.matches_event_name("CompleteMultipartUpload"):
-            out.append("the rule matches CloudTrail eventName PutObject but not CompleteMultipartUpload: "
-                       + _MULTIPART_HINT)
-        if targets_state_machine:
-            bad = [n for n in names if n in READ_OR_DELETE_EVENT_NAMES]
-            if bad:
-                shown = ", ".join(bad[:6]) + (", ..." if len(bad) > 6 else "")
-                what = ("every S3 API call on the bucket" if rp.event_name_leaf is None
-                        else "S3 object reads or deletes")
-                out.append(f"the rule matches {what} ({shown}) and targets a state machine: each "
-                           "read or delete would start an execution; match only "
-                           '["PutObject", "CompleteMultipartUpload", "CopyObject"]')
-    if rp.object_created and rp.notification_based:
-        if rp.reason_leaf is not None and rp.matches_reason("PutObject") and not rp.matches_reason(
-                "CompleteMultipartUpload"):
-            out.append('the "Object Created" rule matches detail.reason PutObject but not '
-                       "CompleteMultipartUpload: multipart uploads (large files) never start the workflow; "
-                       "drop the reason filter or list PutObject, POST Object, CopyObject and "
-                       "CompleteMultipartUpload")
-    if targets_state_machine and rp.notification_based:
-        other = [d for d in rp.notification_detail_types if d != "Object Created"]
-        if other:
-            out.append(f"the rule matches S3 notifications {', '.join(other[:4])}"
-                       f"{', ...' if len(other) > 4 else ''} and targets a state machine: deletes, "
-                       'restores and tag changes would start executions; match detail-type ["Object Created"]')
+    out.extend(p for p in rp.spelling_problems() if "never matches" in p)
     return out
 
 
@@ -64,25 +34,29 @@ def check_object_created_events(graph: StackGraph, config: Mapping[str, Any]) ->
         if rp.state == "missing":
             continue
         if rp.state == "unknown":
-            buckets = graph.pattern_buckets(rule)
-            if buckets:
+            if graph.deps(rule, "eventPattern"):
+                # Computed from resources of this stack (e.g. bucket.id): deferred. The engine runs
+                # the stack policies again after the update, with the pattern known.
+                continue
+            if graph.state_machine_targets(rule):
                 yield Finding(
-                    f"{rule.label()}: {CANNOT_VERIFY}: its eventPattern is unknown (it is computed from "
-                    f"outputs of {', '.join(b.label() for b in buckets[:3])}), so the event names, "
-                    "bucket and delivery (CloudTrail or EventBridge notification) cannot be checked. "
-                    "Build the pattern from values known in preview, e.g. the bucket's name input "
-                    "(bucket.bucket) rather than bucket.id or bucket.arn.", rule.urn)
+                    f"{rule.label()}: {CANNOT_VERIFY}: its eventPattern is unknown and depends on no "
+                    "resource of this stack, so which events start its state machine cannot be decided. "
+                    "Fix: build the pattern from values of this stack (e.g. bucket.bucket).", rule.urn)
             continue
         if rp.state == "invalid":
             raw = rule.props.get("eventPattern")
             if _looks_s3(raw) or graph.pattern_buckets(rule):
-                yield Finding(f"{rule.label()}: its eventPattern is unusable: {rp.error}", rule.urn)
+                yield Finding(f"{rule.label()}: its eventPattern is unusable, so the rule never starts "
+                              f"anything: {rp.error}. Fix: give a valid JSON event pattern.", rule.urn)
             continue
         if not rp.is_s3:
             continue
-        targets_sm = bool(graph.state_machine_targets(rule))
-        for problem in pattern_findings(rp, targets_sm):
-            yield Finding(f"{rule.label()}: {problem}", rule.urn)
+        for problem in pattern_findings(rp):
+            yield Finding(f"{rule.label()}: {problem}. Fix: correct the pattern (EventBridge matches exactly).",
+                          rule.urn)
+    for f in DeliveryModel.for_graph(graph).by_policy(OBJECT_CREATED_EVENTS):
+        yield Finding(f.message, f.urn)
 
 
 def check_copy_object(res: ResourceInput) -> Iterable[Finding]:
@@ -116,9 +90,10 @@ def check_copy_object(res: ResourceInput) -> Iterable[Finding]:
 def object_created_events_policy():
     return stack_policy(
         OBJECT_CREATED_EVENTS,
-        "S3 rules must match every upload (PutObject and CompleteMultipartUpload), spell detail-type, "
-        "source and eventSource exactly, use arrays at every leaf, and not start state machines on "
-        "object reads or deletes.",
+        "Every upload (PutObject and CompleteMultipartUpload, and CopyObject where matched) to a bucket a "
+        "rule serves must reach its state machine: the pattern matches the events' real fields, the rule "
+        "is enabled on the default bus; and nothing that is not a new object (parts, reads, deletes, tag "
+        "changes) may start it.",
         EnforcementLevel.MANDATORY, check_object_created_events)
 
 

@@ -6,14 +6,14 @@ from typing import Any, Iterable, Mapping
 
 from pulumi_policy import EnforcementLevel
 
+from .delivery import IAM_POLICY, DeliveryModel, Machine
 from .framework import CANNOT_VERIFY, Finding, stack_policy
 from .graph import (POLICY_ATTACHMENT, QUEUE, QUEUE_POLICY, ROLE, ROLE_POLICY, ROLE_POLICY_ATTACHMENT,
                     STATE_MACHINE, TARGET, Node, StackGraph, TargetLink)
+from .names import DEAD_LETTER_QUEUE, LEAST_PRIVILEGE
 from .iam import (action_matches, assume_statements, broader_actions, principal_services, read_policy)
 from .values import as_str, contains_unknown, get, is_unknown, short
 
-LEAST_PRIVILEGE = "s3-trigger-least-privilege-role"
-DEAD_LETTER_QUEUE = "s3-trigger-dead-letter-queue"
 EVENTS = "events.amazonaws.com"
 START = "states:StartExecution"
 
@@ -28,7 +28,21 @@ def _refers_to(graph: StackGraph, node: Node, prop: str, target: Node) -> bool:
     return target in graph.deps(node, prop)
 
 
-def _sm_matches(resource: str, link: TargetLink) -> bool:
+def _sm_matches(resource: str, link: TargetLink, machine: Machine | None = None) -> bool:
+    """Is ``resource`` the target state machine (its ARN, the alias or version ARN the target
+    starts, or ``ARN:*``, which covers only that machine's versions and aliases)?"""
+    if machine is not None:
+        exact = {a for a in (machine.arn, machine.target_arn) if a}
+        if machine.arn:
+            exact.add(f"{machine.arn}:*")
+        if resource in exact:
+            return True
+        if machine.name and not machine.arn:
+            tail = resource.split(":stateMachine:", 1)[-1] if ":stateMachine:" in resource else None
+            return resource.startswith("arn:") and tail in (machine.name, f"{machine.name}:*",
+                                                           f"{machine.name}:{machine.qualifier}")
+        if exact:
+            return False
     if link.arn:
         return resource == link.arn
     if link.node is not None:
@@ -41,7 +55,7 @@ def _sm_matches(resource: str, link: TargetLink) -> bool:
 
 
 def _document_findings(graph: StackGraph, owner: Node, prop: str, value: Any, link: TargetLink,
-                       what: str) -> list[str]:
+                       what: str, machine: Machine | None = None) -> list[str]:
     pd = read_policy(value)
     if pd.doc.missing:
         return []
@@ -70,10 +84,12 @@ def _document_findings(graph: StackGraph, owner: Node, prop: str, value: Any, li
                 if not from_target:
                     out.append(f"{CANNOT_VERIFY}: {what} Statement[{s.index}] has a Resource unknown during "
                                "preview that does not come from the target state machine")
+            elif isinstance(r, str) and _sm_matches(r, link, machine):
+                continue
             elif not isinstance(r, str) or "*" in r or "?" in r:
                 out.append(f"{what} Statement[{s.index}] allows Resource {short(r, 80)}: a wildcard; use the "
                            "state machine's ARN")
-            elif not _sm_matches(r, link):
+            elif not _sm_matches(r, link, machine):
                 if link.arn is None and link.node is None:
                     continue
                 out.append(f"{what} Statement[{s.index}] allows Resource {r}, which is not the target "
@@ -100,12 +116,15 @@ def _trust_findings(role: Node) -> list[str]:
             out.append(f"{role.label()} can be assumed by {', '.join(foreign[:4])}, not only {EVENTS}")
         if EVENTS in services:
             events_ok = True
-    if not events_ok and not out:
-        out.append(f"{EVENTS} cannot assume {role.label()}, so EventBridge cannot start the execution")
+    # Whether EventBridge can assume it at all (principal, conditions) is a delivery question:
+    # :mod:`.delivery` answers it, with the trust policy's conditions evaluated.
     return out
 
 
 def check_least_privilege(graph: StackGraph, config: Mapping[str, Any]) -> Iterable[Finding]:
+    """Over-privilege of state machine targets' roles (read here), and roles that cannot start
+    their state machine at all (trust conditions, missing permission: :mod:`.delivery`)."""
+    model = DeliveryModel.for_graph(graph)
     for target in graph.of_type(TARGET):
         link = graph.target_state_machine(target)
         if not link.is_state_machine:
@@ -114,43 +133,57 @@ def check_least_privilege(graph: StackGraph, config: Mapping[str, Any]) -> Itera
         roles = graph.linked(target, "roleArn", (ROLE,), role_arn)
         if not roles:
             if role_arn is None or role_arn == "":
-                yield Finding(f"{target.label()} targets a state machine without a roleArn: EventBridge needs a "
-                              f"role that {EVENTS} can assume with {START} on that state machine", target.urn)
+                continue  # never starts anything: reported by the delivery model
             elif is_unknown(role_arn):
                 yield Finding(f"{target.label()}: {CANNOT_VERIFY}: its roleArn is unknown and does not depend "
                               "on a role in this stack", target.urn)
             continue  # a role this stack does not manage cannot be inspected
         role = roles[0]
         problems = _trust_findings(role)
+        machine = model.machine_of(target)
         managed = role.props.get("managedPolicyArns")
-        if isinstance(managed, list) and managed:
-            problems.append(f"{role.label()} has managed policies {short(managed, 120)}: only an inline "
-                            f"policy with {START} on the state machine is least privilege")
-        elif is_unknown(managed) and any(d.type != ROLE for d in graph.deps(role, "managedPolicyArns")):
+        if is_unknown(managed) and any(d.type != ROLE and d.type != IAM_POLICY for d in graph.deps(role, "managedPolicyArns")):
             problems.append(f"{role.label()} has managed policies attached (managedPolicyArns)")
+        attachments: list[tuple[Node, str, Any]] = [(role, "managedPolicyArns", v) for v in
+                                                    (managed if isinstance(managed, list) else [])]
         for att in graph.referrers(role, (ROLE_POLICY_ATTACHMENT,), "role"):
             if _refers_to(graph, att, "role", role):
-                problems.append(f"{att.label()} attaches {short(att.props.get('policyArn'), 100)} to "
-                                f"{role.label()}: only {START} on the state machine is least privilege")
+                attachments.append((att, "policyArn", att.props.get("policyArn")))
         for att in graph.referrers(role, (POLICY_ATTACHMENT,), "roles"):
             if _refers_to(graph, att, "roles", role):
-                problems.append(f"{att.label()} attaches {short(att.props.get('policyArn'), 100)} to "
-                                f"{role.label()}")
+                attachments.append((att, "policyArn", att.props.get("policyArn")))
+        for owner, prop, value in attachments:
+            pols = graph.linked(owner, prop, (IAM_POLICY,), value)
+            if not pols and isinstance(value, str) and ":policy/" in value and ":aws:policy/" not in value:
+                name = value.rsplit("/", 1)[-1]
+                pols = [p for p in graph.of_type(IAM_POLICY) if as_str(p.props.get("name")) == name]
+            if pols:  # a customer-managed policy of this stack: read it like an inline one
+                pol = pols[0]
+                problems.extend(_document_findings(graph, pol, "policy", pol.props.get("policy"), link,
+                                                   f"{pol.label()} (attached to {role.label()})", machine))
+                continue
+            where = f"{owner.label()} attaches" if owner is not role else f"{role.label()} has managed policy"
+            problems.append(f"{where} {short(value, 100)} to {role.label()}: a policy outside this stack, "
+                            f"which the pack cannot read; only {START} on the state machine is least privilege")
         inline = role.props.get("inlinePolicies")
         for i, ip in enumerate(inline if isinstance(inline, list) else []):
             if isinstance(ip, dict) and ip.get("policy") not in (None, ""):
                 problems.extend(_document_findings(graph, role, "inlinePolicies", ip.get("policy"), link,
-                                                   f"inline policy {ip.get('name') or i} of {role.label()}"))
+                                                   f"inline policy {ip.get('name') or i} of {role.label()}",
+                                                   machine))
         granted = False
         for rp in graph.referrers(role, (ROLE_POLICY,), "role"):
             if _refers_to(graph, rp, "role", role):
                 granted = True
                 problems.extend(_document_findings(graph, rp, "policy", rp.props.get("policy"), link,
-                                                   rp.label()))
+                                                   rp.label(), machine))
         if not granted and not (isinstance(inline, list) and inline):
             pass  # no permissions at all: the target fails, but that is not over-privilege
         for p in problems:
-            yield Finding(f"{target.label()} (state machine target): {p}", target.urn)
+            yield Finding(f"{target.label()} (state machine target): {p}. Fix: allow only {START} on the "
+                          f"state machine, trusted by {EVENTS} alone.", target.urn)
+    for f in model.by_policy(LEAST_PRIVILEGE):
+        yield Finding(f.message, f.urn)
 
 
 # --------------------------------------------------------------------------------------------

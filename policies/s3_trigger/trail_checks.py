@@ -3,22 +3,19 @@ s3-trigger-trail-cost."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any, Iterable, Mapping
 
 from pulumi_policy import EnforcementLevel, PolicyConfigSchema
 
+from .delivery import DeliveryModel
 from .framework import (CANNOT_VERIFY, Finding, NotApplicable, ResourceInput, config_int, config_list,
                         resource_and_stack_policy, stack_policy)
+from .names import NO_FEEDBACK_LOOP, TRAIL_COST, TRAIL_LOGS_BUCKET
 from .graph import BUCKET_TYPES, TRAIL, Node, StackGraph
-from .patterns import UPLOAD_EVENT_NAMES, RulePattern, Sample, glob_match
-from .selectors import (Decision, explain_trail_event, may_log_bucket, multipart_billed_events,
-                        trail_logs_management_events)
+from .patterns import UPLOAD_EVENT_NAMES, RulePattern
+from .selectors import explain_trail_event, multipart_billed_events, trail_logs_management_events
 from .values import as_str, is_unknown
 
-TRAIL_LOGS_BUCKET = "s3-trigger-trail-logs-bucket"
-NO_FEEDBACK_LOOP = "s3-trigger-no-trail-feedback-loop"
-TRAIL_COST = "s3-trigger-trail-cost"
 
 DEFAULT_PARTS = 100
 _MAX_SAMPLES = 20
@@ -30,97 +27,12 @@ def required_event_names(rp: RulePattern) -> list[str]:
     return names or rp.event_names()[:8]
 
 
-@dataclass
-class Coverage:
-    """Does any trail log (bucket sample, key sample, event name)?"""
-    bucket: Sample
-    missing: list[tuple[str, str]]           # (event name, key) not logged by any trail
-    unknown: list[str]                       # reasons some trail's verdict is unknown
-    reasons: dict[str, str]                  # trail label -> why it does not log the first miss
-
-
-def coverage(trails: list[Node], bucket: Sample, keys: list[Sample], names: list[str],
-             candidates: list[Node] | None = None) -> Coverage:
-    """Which (event name, key) of ``bucket`` no trail logs. ``candidates``: the trails that may log
-    the bucket (:func:`may_log_bucket`) if the caller has them from an index, in ``trails`` order."""
-    cov = Coverage(bucket, [], [], {})
-    if candidates is None:
-        candidates = [t for t in trails if may_log_bucket(t.props, bucket.value)]
-    if trails and not candidates:
-        cov.missing = [(n, k.value) for n in names for k in keys]
-        for t in trails[:3]:
-            cov.reasons[t.label()] = explain_trail_event(t.props, bucket.value, keys[0].value if keys else "k",
-                                                         names[0], False).reason
-        return cov
-    trails = candidates
-    for name in names:
-        for key in keys:
-            hit, unknown = False, []
-            decisions: list[tuple[Node, Decision]] = []
-            for t in trails:
-                d = explain_trail_event(t.props, bucket.value, key.value, name, False)
-                if d.logged:
-                    hit = True
-                    break
-                if d.logged is None:
-                    unknown.append(f"{t.label()}: {d.reason}")
-                decisions.append((t, d))
-            if hit:
-                continue
-            if unknown:
-                cov.unknown.extend(unknown)
-            else:
-                cov.missing.append((name, key.value))
-                for t, d in decisions:
-                    cov.reasons.setdefault(t.label(), d.reason)
-    return cov
-
-
-def _rule_buckets(graph: StackGraph, rule: Node, rp: RulePattern) -> list[Sample]:
-    samples = rp.bucket_samples("cloudtrail")[:_MAX_SAMPLES]
-    return samples
-
-
 def check_trail_logs_bucket(graph: StackGraph, config: Mapping[str, Any]) -> Iterable[Finding]:
+    """An upload a CloudTrail-fed rule would deliver never becomes an event, because no trail of
+    the bucket's region logs it (decided by :mod:`.delivery`, selectors evaluated)."""
     elsewhere = config_list(config, "bucketsLoggedElsewhere")
-    trails = graph.trails()
-    for rule in graph.s3_rules():
-        rp = graph.pattern(rule)
-        if rp.state != "ok" or not rp.cloudtrail_based:
-            continue  # unknown patterns are reported by s3-trigger-object-created-events
-        names = required_event_names(rp)
-        if not names:
-            continue
-        keys = rp.key_samples("cloudtrail")[:_MAX_SAMPLES]
-        for bucket in _rule_buckets(graph, rule, rp):
-            if glob_match(bucket.value, elsewhere):
-                continue
-            cov = coverage(trails, bucket, keys, names, graph.trails_for_buckets([bucket.value]))
-            where = f"bucket {bucket.value!r}" if bucket.exact else bucket.describe
-            if cov.unknown and not cov.missing:
-                yield Finding(f"{rule.label()}: {CANNOT_VERIFY}: whether a trail logs {', '.join(names)} "
-                              f"for {where}: {'; '.join(cov.unknown[:3])}. Build the trail's selectors "
-                              "from values known in preview (the bucket's name).", rule.urn)
-                continue
-            if not cov.missing:
-                continue
-            missing_names = sorted({n for n, _ in cov.missing}, key=names.index)
-            if not trails:
-                why = "there is no trail in this stack"
-            else:
-                why = "; ".join(f"{k}: {v}" for k, v in list(cov.reasons.items())[:3])
-            key_note = ""
-            if keys and not keys[0].describe.startswith("every"):
-                key_note = f" (keys: {', '.join(k.describe for k in keys[:3])})"
-            yield Finding(
-                f"{rule.label()} matches CloudTrail S3 events {', '.join(names)} for {where}{key_note}, "
-                f"but no trail in this stack logs write data events {', '.join(missing_names)} for it "
-                f"({why}). Without a trail that logs S3 data events for the bucket the rule never fires "
-                "and nothing reports an error. Add a trail with advanced event selectors (eventCategory "
-                "Data, resources.type AWS::S3::Object, resources.ARN startsWith arn:aws:s3:::BUCKET/, "
-                "eventName PutObject/CompleteMultipartUpload/CopyObject, readOnly false) in the rule's "
-                f"region, or list the bucket in {TRAIL_LOGS_BUCKET}'s bucketsLoggedElsewhere config if "
-                "a trail outside this stack (e.g. an organisation trail) logs it.", rule.urn)
+    for f in DeliveryModel.for_graph(graph, elsewhere).by_policy(TRAIL_LOGS_BUCKET):
+        yield Finding(f.message, f.urn)
 
 
 # --------------------------------------------------------------------------------------------
@@ -181,7 +93,102 @@ def _strict_deps(graph: StackGraph, node: Node, prop: str) -> list[Node]:
     return out
 
 
+def _log_bucket(graph: StackGraph, trail: Node) -> tuple[str | None, Node | None]:
+    """The bucket a trail writes its log files to: its known s3BucketName, else (preview) the one
+    managed bucket that property is computed from."""
+    raw = trail.props.get("s3BucketName")
+    name = None if is_unknown(raw) else as_str(raw)
+    managed = graph.buckets_named(name) if name else []
+    if name is None:
+        deps = [b for b in _strict_deps(graph, trail, "s3BucketName") if b.type in BUCKET_TYPES]
+        names = {graph.bucket_name(b) for b in deps} - {None}
+        if len(names) == 1:
+            return next(iter(names)), deps[0]
+        return None, None
+    return name, managed[0] if managed else None
+
+
+def trail_chains(graph: StackGraph) -> list[list[Node]]:
+    """Cycles of two or more trails in which each trail logs the PutObject data events of the log
+    files the previous one writes (trail A logs bucket B, where trail B writes; trail B logs A's log
+    bucket): every log file starts a chain of log files that never ends. A trail that logs its own
+    log bucket (a cycle of one) is the resource half's and :func:`check_no_feedback_loop_stack`'s."""
+    trails = graph.trails()
+    edges: dict[str, list[Node]] = {}
+    for t in trails:
+        name, bucket = _log_bucket(graph, t)
+        if not name:
+            continue
+        region = bucket.region if bucket is not None else t.region
+        key = _log_key(t.props)
+        nexts = []
+        for t2 in graph.trails_for_buckets([name]):
+            if t2 is t or not explain_trail_event(t2.props, name, key, "PutObject", False).logged:
+                continue
+            if not (t2.props.get("isMultiRegionTrail") is True or region.name is None or t2.region.name is None
+                    or t2.region.name == region.name):
+                continue
+            nexts.append(t2)
+        if nexts:
+            edges[t.urn] = nexts
+    # Strongly connected components (Tarjan, iterative) of size >= 2.
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    on: set[str] = set()
+    stack: list[str] = []
+    out: list[list[Node]] = []
+    counter = [0]
+    for root in trails:
+        if root.urn in index:
+            continue
+        work = [(root.urn, iter(edges.get(root.urn, [])))]
+        index[root.urn] = low[root.urn] = counter[0]
+        counter[0] += 1
+        stack.append(root.urn)
+        on.add(root.urn)
+        while work:
+            urn, it = work[-1]
+            advanced = False
+            for nxt in it:
+                if nxt.urn not in index:
+                    index[nxt.urn] = low[nxt.urn] = counter[0]
+                    counter[0] += 1
+                    stack.append(nxt.urn)
+                    on.add(nxt.urn)
+                    work.append((nxt.urn, iter(edges.get(nxt.urn, []))))
+                    advanced = True
+                    break
+                if nxt.urn in on:
+                    low[urn] = min(low[urn], index[nxt.urn])
+            if advanced:
+                continue
+            work.pop()
+            if work:
+                low[work[-1][0]] = min(low[work[-1][0]], low[urn])
+            if low[urn] == index[urn]:
+                comp = []
+                while True:
+                    u = stack.pop()
+                    on.discard(u)
+                    comp.append(graph.by_urn[u])
+                    if u == urn:
+                        break
+                if len(comp) >= 2:
+                    out.append(sorted(comp, key=lambda n: n.pos))
+    return out
+
+
 def check_no_feedback_loop_stack(graph: StackGraph, config: Mapping[str, Any]) -> Iterable[Finding]:
+    for chain in trail_chains(graph):
+        names = " -> ".join(f"{t.label()} (logs to {_log_bucket(graph, t)[0]!r})" for t in chain[:4])
+        for t in chain:
+            yield Finding(f"{t.label()}: its log files start a feedback loop through other trails: {names} -> "
+                          f"{chain[0].label()}: each trail logs the PutObject of the other's log files, forever. "
+                          "Fix: keep every trail's log bucket out of every trail's selectors.", t.urn)
+    yield from _own_log_bucket_stack(graph)
+
+
+def _own_log_bucket_stack(graph: StackGraph) -> Iterable[Finding]:
     """The stack half of s3-trigger-no-trail-feedback-loop: a trail whose ``s3BucketName`` is unknown
     (preview: e.g. ``bucket.id``) is tied, through that property's dependencies, to the managed
     bucket it comes from, whose name is known in preview. Everything the resource half decides on

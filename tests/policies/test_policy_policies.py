@@ -57,7 +57,8 @@ def _with_pattern(pattern, preview=False):
 
 def test_tutorial_console_setup_put_object_only_fails():
     r = run_stack("s3-trigger-object-created-events", _with_pattern(TUTORIAL_CONSOLE_PATTERN))
-    assert_violation(r, "matches CloudTrail eventName PutObject but not CompleteMultipartUpload")
+    assert_violation(r, "CompleteMultipartUpload on bucket 'username-sfn-tutorial' never starts")
+    assert_violation(r, 'detail.eventName is "CompleteMultipartUpload" in the event')
     assert r.violations[0][1] == urn(T_RULE, "rule")
 
 
@@ -73,16 +74,34 @@ def test_tutorial_console_setup_put_object_only_fails():
       "detail": {"eventName": ["PutObject", "CompleteMultipartUpload"]}}, "not an array"),
     ({"source": ["aws.s3"], "detail-type": ["AWS API Call via CloudTrail"],
       "detail": {"eventName": ["GetObject"], "requestParameters": {"bucketName": [BUCKET]}}},
-     "reads or deletes"),
-    ({"source": ["aws.s3"], "detail-type": ["AWS API Call via CloudTrail"],
-      "detail": {"requestParameters": {"bucketName": [BUCKET]}}}, "every S3 API call"),
+     "PutObject on bucket 'username-sfn-tutorial' never starts"),
     ({"source": ["aws.s3"], "detail-type": ["Object Created"],
-      "detail": {"bucket": {"name": [BUCKET]}, "reason": ["PutObject"]}}, "detail.reason PutObject"),
-    ({"source": ["aws.s3"], "detail-type": ["Object Created", "Object Deleted"],
-      "detail": {"bucket": {"name": [BUCKET]}}}, "Object Deleted"),
+      "detail": {"bucket": {"name": [BUCKET]}, "reason": ["PutObject"]}}, "detail.reason is \"CompleteMultipartUpload\" in the event"),
 ])
 def test_object_created_events_failures(pattern, phrase):
     assert_violation(run_stack("s3-trigger-object-created-events", _with_pattern(json.dumps(pattern))), phrase)
+
+
+def test_rule_on_every_s3_call_starts_executions_for_parts_and_reads_that_a_trail_logs():
+    s = _with_pattern(json.dumps({"source": ["aws.s3"], "detail-type": ["AWS API Call via CloudTrail"],
+                                  "detail": {"requestParameters": {"bucketName": [BUCKET]}}}))
+    assert_clean(run_stack("s3-trigger-object-created-events", s))  # the trail logs only the 3 uploads: nothing else exists
+    t = s.get("trail")["props"]
+    del t["advancedEventSelectors"]
+    t["eventSelectors"] = basic_log_everything()
+    r = run_stack("s3-trigger-object-created-events", s)
+    assert_violation(r, "UploadPart")
+    assert_violation(r, "DeleteObject")
+    assert_violation(r, "no new object")
+
+
+def test_notification_rule_on_deletes_starts_executions_for_them():
+    s = reference_stack(delivery="eventbridge")
+    s.get("rule")["props"]["eventPattern"] = json.dumps({
+        "source": ["aws.s3"], "detail-type": ["Object Created", "Object Deleted"], "detail": {"bucket": {"name": [BUCKET]}}})
+    r = run_stack("s3-trigger-object-created-events", s)
+    assert_violation(r, "Object Deleted (DeleteObject)")
+    assert_violation(r, "on bucket 'username-sfn-tutorial' start StateMachine 'Helloworld', but they create no new object")
 
 
 def test_object_created_events_invalid_json_of_s3_rule():
@@ -125,7 +144,7 @@ def test_copy_object_present_passes_and_non_s3_is_not_applicable():
 def test_trail_in_another_region_fails():
     s = reference_stack()
     s.get("trail")["region"] = "us-west-2"
-    assert_violation(run_stack("s3-trigger-same-region", s), "single-region trail Trail 'trail'")
+    assert_violation(run_stack("s3-trigger-same-region", s), "Trail 'trail' is a single-region trail in us-west-2")
 
 
 def test_multi_region_trail_elsewhere_passes():
@@ -140,13 +159,13 @@ def test_state_machine_arn_in_another_region_fails():
     s.get("target")["props"]["arn"] = "arn:aws:states:eu-west-1:123456789012:stateMachine:Other"
     s.get("target")["propdeps"]["arn"] = []
     r = run_stack("s3-trigger-same-region", s)
-    assert_violation(r, "is in us-east-2 but the target arn:aws:states:eu-west-1")
+    assert_violation(r, "stateMachine:Other is in eu-west-1, the rule in us-east-2")
 
 
 def test_region_property_overrides_provider_region():
     s = reference_stack()
     s.get("uploads")["props"]["region"] = "eu-central-1"
-    assert_violation(run_stack("s3-trigger-same-region", s), "its bucket Bucket 'uploads' is in eu-central-1")
+    assert_violation(run_stack("s3-trigger-same-region", s), "bucket's events are delivered in eu-central-1")
 
 
 def test_dlq_in_another_region_fails_in_preview_via_property_dependencies():
@@ -194,7 +213,8 @@ def test_advanced_selector_filtering_out_complete_multipart_upload_fails():
     s = reference_stack()
     s.get("trail")["props"]["advancedEventSelectors"] = advanced_selectors(names=["PutObject", "CopyObject"])
     r = run_stack("s3-trigger-trail-logs-bucket", s)
-    assert_violation(r, "CompleteMultipartUpload for it")
+    assert_violation(r, "CompleteMultipartUpload on bucket 'username-sfn-tutorial' never starts")
+    assert_violation(r, 'filters it out (eventName equals ["PutObject", "CopyObject"])')
 
 
 def test_logging_off_fails():
@@ -230,14 +250,14 @@ def test_buckets_logged_elsewhere_config():
     assert_violation(run_stack("s3-trigger-trail-logs-bucket", s, {"bucketsLoggedElsewhere": ["nope"]}), "no trail")
 
 
-def test_rule_on_any_bucket_needs_a_trail_on_every_bucket():
+def test_rule_on_any_bucket_serves_the_buckets_whose_events_reach_it():
     s = reference_stack()
     s.get("rule")["props"]["eventPattern"] = json.dumps({
         "source": ["aws.s3"], "detail-type": ["AWS API Call via CloudTrail"],
         "detail": {"eventName": ["PutObject", "CompleteMultipartUpload", "CopyObject"]}})
-    assert_violation(run_stack("s3-trigger-trail-logs-bucket", s), "every bucket")
-    s.get("trail")["props"]["advancedEventSelectors"][0]["fieldSelectors"].pop(2)  # drop resources.ARN
-    assert_clean(run_stack("s3-trigger-trail-logs-bucket", s))
+    assert_clean(run_stack("s3-trigger-trail-logs-bucket", s))  # the trail's bucket: every upload arrives
+    s.items = [i for i in s.items if i["type"] != T_TRAIL]
+    assert_violation(run_stack("s3-trigger-trail-logs-bucket", s), "there is no trail in this stack")
 
 
 # ---- s3-trigger-eventbridge-enabled ----------------------------------------------------------------
@@ -338,7 +358,7 @@ def test_target_without_role_fails():
     s = reference_stack()
     del s.get("target")["props"]["roleArn"]
     s.get("target")["propdeps"].pop("roleArn")
-    assert_violation(run_stack("s3-trigger-least-privilege-role", s), "without a roleArn")
+    assert_violation(run_stack("s3-trigger-least-privilege-role", s), "has no roleArn")
 
 
 # ---- s3-trigger-dead-letter-queue ------------------------------------------------------------------

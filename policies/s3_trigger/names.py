@@ -1,0 +1,12 @@
+"""The pack's policy names, in one place (the check modules and the delivery core share them)."""
+
+SAME_REGION = "s3-trigger-same-region"
+OBJECT_CREATED_EVENTS = "s3-trigger-object-created-events"
+COPY_OBJECT = "s3-trigger-copy-object"
+TRAIL_LOGS_BUCKET = "s3-trigger-trail-logs-bucket"
+EVENTBRIDGE_ENABLED = "s3-trigger-eventbridge-enabled"
+NO_FEEDBACK_LOOP = "s3-trigger-no-trail-feedback-loop"
+LEAST_PRIVILEGE = "s3-trigger-least-privilege-role"
+DEAD_LETTER_QUEUE = "s3-trigger-dead-letter-queue"
+TRAIL_COST = "s3-trigger-trail-cost"
+TRAIL_QUOTA = "s3-trigger-trail-quota"
