@@ -4,8 +4,8 @@ Each subcommand lives in its own module, which exposes ``register(subparsers) ->
 ``subparsers.add_parser(...)``, calls ``add_program_arguments(parser)`` for the shared options, and sets
 ``func`` (``parser.set_defaults(func=...)``), a function of the parsed arguments returning the exit code.
 
-The modules are listed in ``SUBCOMMAND_MODULES`` and imported in that order: ``harness.gate`` (``preview``),
-``harness.deploy`` (``up``, ``destroy``) and ``harness.demo`` (``demo``). A listed module that does not exist yet is
+The modules are listed in ``SUBCOMMAND_MODULES`` and imported in that order: ``harness.gate`` (``preview``) and
+``harness.demo`` (``demo``). Deploying is the real Pulumi CLI's job (``scripts/pulumi up`` / ``destroy``). A listed module that does not exist yet is
 skipped; one that exists but fails to import is an error. To add a subcommand, add its module to the list.
 """
 
@@ -15,7 +15,7 @@ import argparse
 import importlib
 from typing import Optional, Sequence
 
-SUBCOMMAND_MODULES = ("harness.gate", "harness.deploy", "harness.demo")
+SUBCOMMAND_MODULES = ("harness.gate", "harness.demo")
 
 
 def parse_config_assignment(text: str) -> tuple[str, str]:
@@ -52,7 +52,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python -m harness",
         description="Local tooling for this Pulumi project: run a program offline under mocks, check it with the "
-                    "policy pack as the Pulumi engine would, and deploy it to an emulator.",
+                    "policy pack as the Pulumi engine would, and run the tutorial end to end on LocalStack (demo).",
     )
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
     for module_name in SUBCOMMAND_MODULES:

@@ -73,7 +73,7 @@ def _check_known(req, handled: set[str]) -> None:
     extra = sorted(k for k, v in req.inputs.items() if k not in handled and k not in ignored and _present(v))
     if extra:
         raise EmulatorError(f"{req.type} {req.name!r}: input(s) {', '.join(extra)} are not emulated by "
-                            "harness/emulator.py (refusing rather than silently dropping them)")
+                            "standin_aws/localstack.py (refusing rather than silently dropping them)")
 
 
 def _check_no_unknowns(req) -> None:
@@ -786,7 +786,7 @@ def _update_bucket(backend: LocalStackBackend, req: Request, region: str, olds: 
         s3.put_bucket_tagging(Bucket=name, Tagging={"TagSet": _tags_list(i["tags"])})
     elif olds.get("tags"):
         s3.delete_bucket_tagging(Bucket=name)
-    return dict(olds, **i, forceDestroy=bool(i.get("forceDestroy", False)), tagsAll=dict(i.get("tags") or {}))
+    return {**olds, **i, "forceDestroy": bool(i.get("forceDestroy", False)), "tagsAll": dict(i.get("tags") or {})}
 
 
 def _update_role(backend: LocalStackBackend, req: Request, region: str, olds: dict) -> dict:
@@ -795,7 +795,7 @@ def _update_role(backend: LocalStackBackend, req: Request, region: str, olds: di
     iam.update_assume_role_policy(RoleName=olds["name"], PolicyDocument=policy)
     iam.update_role(RoleName=olds["name"], Description=i.get("description") or "",
                     MaxSessionDuration=int(i.get("maxSessionDuration") or 3600))
-    return dict(olds, **i, assumeRolePolicy=policy, tagsAll=dict(i.get("tags") or {}))
+    return {**olds, **i, "assumeRolePolicy": policy, "tagsAll": dict(i.get("tags") or {})}
 
 
 def _update_queue(backend: LocalStackBackend, req: Request, region: str, olds: dict) -> dict:
@@ -807,7 +807,7 @@ def _update_queue(backend: LocalStackBackend, req: Request, region: str, olds: d
                           ("sqsManagedSseEnabled", "SqsManagedSseEnabled"))
              if i.get(k) is not None}
     backend.client("sqs", region).set_queue_attributes(QueueUrl=olds["url"], Attributes=attrs)
-    return dict(olds, **i, tagsAll=dict(i.get("tags") or {}))
+    return {**olds, **i, "tagsAll": dict(i.get("tags") or {})}
 
 
 def _update_state_machine(backend: LocalStackBackend, req: Request, region: str, olds: dict) -> dict:
@@ -815,7 +815,7 @@ def _update_state_machine(backend: LocalStackBackend, req: Request, region: str,
     definition = _json_text(i["definition"])
     backend.client("stepfunctions", region).update_state_machine(
         stateMachineArn=olds["arn"], definition=definition, roleArn=i["roleArn"])
-    return dict(olds, **i, definition=definition, tagsAll=dict(i.get("tags") or {}))
+    return {**olds, **i, "definition": definition, "tagsAll": dict(i.get("tags") or {})}
 
 
 _UPDATES: dict[str, Callable] = {

@@ -1,5 +1,6 @@
 """End-to-end fixtures: one LocalStack for the whole session (started on a free 127.0.0.1 port, stopped at the end),
-and boto3 clients for it. Each test module deploys the configuration it needs once, and destroys it at its end.
+and boto3 clients for it. Each test module deploys the configuration it needs once, with the real Pulumi CLI
+(tests/e2e/helpers.py: deploy_tutorial), and destroys it at its end.
 
 LocalStack runs from `.venv-localstack` (override with $LOCALSTACK_VENV); `bash scripts/setup` creates it. A missing
 venv is an error, not a skip: these tests are the project's proof that an upload starts an execution.
@@ -44,8 +45,3 @@ def aws(endpoint):
         return cache[service, region]
 
     return client
-
-
-@pytest.fixture(scope="module")
-def state_dir(tmp_path_factory):
-    return tmp_path_factory.mktemp("state")

@@ -1,4 +1,5 @@
-"""Helpers for the end-to-end tests: deploy the tutorial stack to LocalStack, upload, inject, wait for executions.
+"""Helpers for the end-to-end tests: deploy the tutorial stack to LocalStack with the real Pulumi CLI (scripts/pulumi,
+the stand-in aws provider's LocalStack backend, harness.stack.ThrowawayStack), upload, inject, wait for executions.
 
 Executions are found by their input (bucket and key), never by counting all executions of the state machine: the
 tutorial names it `Helloworld`, and LocalStack keeps the executions of an earlier `Helloworld` with the same ARN.
@@ -10,11 +11,9 @@ import time
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Optional
 
-from harness.deploy import deploy
-from harness.emulator import EmulatorBackend, destroy
-from harness.runner import ProgramRun
+from harness.stack import POLICIES, Result, ThrowawayStack
 
 REPO = Path(__file__).resolve().parents[2]
 REGION = "us-east-2"
@@ -22,18 +21,20 @@ REGION = "us-east-2"
 DELIVERY_TIMEOUT = 15.0
 #: After the events that should start something have, how long to keep watching for ones that should not.
 QUIET_PERIOD = 2.0
+#: The warning the stand-in provider's LocalStack backend gives the engine for a trail it validated but did not create.
+TRAIL_NOT_EMULATED = "CloudTrail is not emulated by LocalStack"
 
 
 @dataclass
 class Deployed:
-    run: ProgramRun
-    backend: EmulatorBackend
-    state_path: Path
-    region: str
+    """The tutorial stack, deployed by the real Pulumi CLI (scripts/pulumi) with the stand-in aws provider's LocalStack
+    backend. `outputs` are the engine's stack outputs; `resource()` reads the engine's state (`pulumi stack export`)."""
 
-    @property
-    def outputs(self) -> dict:
-        return self.run.outputs
+    stack: ThrowawayStack
+    up: Result
+    outputs: dict
+    region: str
+    _resources: Optional[list] = None
 
     @property
     def bucket(self) -> str:
@@ -47,23 +48,43 @@ class Deployed:
     def rule_name(self) -> str:
         return self.outputs["ruleName"]
 
-    def record(self, name: str):
-        found = [r for r in self.backend.records if r.name == name]
-        assert len(found) == 1, f"no single record named {name!r}: {[r.name for r in self.backend.records]}"
+    def resources(self, fresh: bool = False) -> list[dict]:
+        if fresh or self._resources is None:
+            self._resources = self.stack.resources()
+        return self._resources
+
+    def resource(self, type_: str, name: str) -> dict:
+        """One resource of the stack, as the engine recorded it (type, urn, id, inputs, outputs)."""
+        found = [r for r in self.resources() if r["type"] == type_ and r["urn"].endswith(f"::{name}")]
+        assert len(found) == 1, f"no single {type_} named {name!r} in the stack"
         return found[0]
 
+    def custom_resources(self, fresh: bool = True) -> list[dict]:
+        """The stack's AWS resources (no stack, provider or component)."""
+        return [r for r in self.resources(fresh) if r["type"].startswith("aws:")]
 
-def deploy_tutorial(endpoint: str, state_dir: Path, stack: str, echo=None, **config: str) -> Deployed:
-    """`python -m harness up` on the repository's tutorial stack, in-process."""
-    state_path = state_dir / f"{stack}.json"
-    run, backend = deploy(REPO, endpoint, stack=stack, config=config, echo=echo, state_path=state_path)
-    region = config.get("aws:region", REGION)
-    return Deployed(run=run, backend=backend, state_path=state_path, region=region)
+
+def deploy_tutorial(endpoint: str, stack: str, *, policy_packs=(), **config: str) -> Deployed:
+    """`pulumi stack init` + `config set` + `pulumi up` of the repository's tutorial stack (__main__.py), through the
+    real CLI, against the LocalStack at `endpoint`. A throwaway stack: its state and config live in a temp dir."""
+    st = ThrowawayStack(REPO, stack=stack, backend="localstack", endpoint=endpoint, config=config)
+    st.create()
+    try:
+        up = st.up(policy_packs=policy_packs)
+        outputs = st.outputs()
+    except BaseException:
+        st.destroy(check=False)
+        st.remove()
+        raise
+    return Deployed(stack=st, up=up, outputs=outputs, region=config.get("aws:region", REGION))
 
 
 def teardown(deployed: Deployed) -> None:
-    if deployed.state_path.exists():
-        destroy(deployed.state_path, echo=None)
+    """`pulumi destroy` (which must succeed: the e2e stacks set forceDestroy, or empty their bucket), then forget."""
+    try:
+        deployed.stack.destroy()
+    finally:
+        deployed.stack.remove()
 
 
 def unique_key(name: str = "test.png", prefix: str = "") -> str:

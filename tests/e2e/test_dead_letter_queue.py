@@ -5,6 +5,9 @@ EventBridge, for this rule (the ARN LocalStack gave it), send to it; a delivery 
 Not shown: that the failed event lands in the queue. LocalStack 4.8.1 stores RetryPolicy and DeadLetterConfig but
 on a failed delivery only logs TargetDeliveryFailure (services/events/provider.py); it neither retries nor sends to
 the DLQ. The test asks, and skips with that reason when no message arrives.
+
+Substitute for AWS: the real Pulumi CLI + the stand-in aws provider's LocalStack backend + LocalStack 4.8.1; a real
+upload, delivered by LocalStack (no injection).
 """
 from __future__ import annotations
 
@@ -24,8 +27,8 @@ DLQ_GRACE = 2.0  # once the failed delivery is logged, how much longer to wait f
 
 
 @pytest.fixture(scope="module")
-def stack(endpoint, state_dir):
-    deployed = deploy_tutorial(endpoint, state_dir, "e2e-dlq", delivery="eventbridge", forceDestroy="true")
+def stack(endpoint):
+    deployed = deploy_tutorial(endpoint, "e2e-dlq", delivery="eventbridge", forceDestroy="true")
     yield deployed
     teardown(deployed)
 
@@ -36,7 +39,7 @@ def test_the_target_and_the_queue_are_wired_as_deployed(stack, aws):
     (target,) = events.list_targets_by_rule(Rule=stack.rule_name)["Targets"]
     assert target["DeadLetterConfig"] == {"Arn": stack.outputs["deadLetterQueueArn"]}
     assert target["RetryPolicy"] == {"MaximumRetryAttempts": 185, "MaximumEventAgeInSeconds": 86400}
-    url = stack.record("tutorial-dlq").outputs["url"]
+    url = stack.resource("aws:sqs/queue:Queue", "tutorial-dlq")["outputs"]["url"]
     attrs = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["All"])["Attributes"]
     assert attrs["QueueArn"] == stack.outputs["deadLetterQueueArn"]
     assert attrs["MessageRetentionPeriod"] == "1209600"
@@ -50,8 +53,8 @@ def test_an_event_for_a_deleted_state_machine_reaches_the_dead_letter_queue(stac
     sfn.delete_state_machine(stateMachineArn=stack.state_machine_arn)  # out of band: the target now points nowhere
     key = unique_key("orphan.png")
     aws("s3").put_object(Bucket=stack.bucket, Key=key, Body=b"x")
-    url = stack.record("tutorial-dlq").outputs["url"]
-    target_id = stack.record("tutorial-target").outputs["targetId"]
+    url = stack.resource("aws:sqs/queue:Queue", "tutorial-dlq")["outputs"]["url"]
+    target_id = stack.resource("aws:cloudwatch/eventTarget:EventTarget", "tutorial-target")["outputs"]["targetId"]
 
     def delivery_failures() -> list[str]:
         return [line for line in localstack.log_path.read_text(errors="replace").splitlines()

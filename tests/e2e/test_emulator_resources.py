@@ -1,6 +1,12 @@
-"""EmulatorBackend, one resource type at a time, against a live LocalStack: each create makes the real resource
-(read back here with boto3, independently of the backend) and returns the emulator's real ids and ARNs under the
-provider's output names. Unknown types and untranslated inputs are errors; a trail is validated, never created."""
+"""The stand-in aws provider's LocalStack backend (standin_aws/localstack.py, LocalStackBackend), one resource type at
+a time, against a live LocalStack: each create makes the real resource (read back here with boto3, independently of
+the backend) and returns LocalStack's real ids and ARNs under the provider's output names. Unknown types and
+untranslated inputs are errors; a trail is validated and reported as not emulated, never created.
+
+Substitute: no engine here. These are unit-level checks of the backend the real CLI drives in every other e2e module:
+inputs are checked as the provider's Check does (standin_aws.rules.check), then handed to `backend.create`, as the
+provider's Create does; LocalStack 4.8.1 is the AWS stand-in.
+"""
 from __future__ import annotations
 
 import json
@@ -9,8 +15,9 @@ import pytest
 from botocore.exceptions import ClientError
 
 from components.bucket import cloudtrail_log_bucket_policy
-from harness.emulator import STATUS_NOT_EMULATED, EmulatorBackend, EmulatorError, TrailValidationError, destroy
-from harness.runner import UNKNOWN, ResourceRequest, is_global_type
+from standin_aws import rules
+from standin_aws.backend import StandInError
+from standin_aws.localstack import LocalStackBackend, TrailValidationError
 
 from .helpers import REGION
 
@@ -19,21 +26,42 @@ pytestmark = pytest.mark.emulator
 ACCOUNT = "000000000000"  # LocalStack's default account
 
 
+class Backend:
+    """A LocalStackBackend that remembers what it created (to delete it at the end) and the warnings it gave."""
+
+    def __init__(self, endpoint: str):
+        self.warnings: list[tuple[str, str]] = []
+        self.backend = LocalStackBackend(endpoint, warn=lambda name, msg: self.warnings.append((name, msg)))
+        self.backend.configure(REGION)
+        self.created: list[tuple[str, str, str, dict, str]] = []  # (type, name, id, outputs, region)
+
+    def make(self, type_: str, name: str, /, _checked: bool = True, **inputs) -> tuple[str, dict]:
+        """Check then create, as the stand-in provider does (a Check failure is an assertion error here, unless
+        `_checked=False`: then the inputs reach the backend as they are, to show what the backend itself refuses)."""
+        checked = rules.check(type_, name, f"urn:pulumi:e2e::p::{type_}::{name}", {}, inputs, b"seed",
+                              preview=False)
+        if _checked:
+            assert checked.failures == [], checked.failures
+        region = REGION if rules.rule_for(type_).regional else "us-east-1"
+        res_id, out = self.backend.create(type_, name, checked.inputs, region)
+        self.created.append((type_, name, res_id, out, region))
+        return res_id, out
+
+    def delete_all(self) -> None:
+        for type_, name, res_id, out, region in reversed(self.created):
+            self.backend.delete(type_, name, res_id, out, region)
+        self.created.clear()
+
+
 @pytest.fixture(scope="module")
-def backend(endpoint, state_dir):
-    be = EmulatorBackend(endpoint, state_path=state_dir / "resources.json", stack="e2e-resources", echo=None)
+def backend(endpoint):
+    be = Backend(endpoint)
     yield be
-    if be.state_path.exists():
-        destroy(be.state_path, echo=None)
-        assert not be.state_path.exists()
+    be.delete_all()
 
 
-def make(backend, type_: str, name: str, /, preview: bool = False, **inputs):
-    """Check then create, as harness.runner does."""
-    req = ResourceRequest(type=type_, name=name, urn=f"urn:pulumi:e2e::p::{type_}::{name}", inputs=inputs,
-                          region=None if is_global_type(type_) else REGION, custom=True, parent=None, provider=None)
-    req.inputs = backend.check(req, preview)
-    return backend.create(req, preview)
+def make(backend: Backend, type_: str, name: str, /, **inputs):
+    return backend.make(type_, name, **inputs)
 
 
 @pytest.fixture(scope="module")
@@ -129,7 +157,7 @@ def test_rule_and_target_with_retry_policy_dead_letter_queue_and_input_transform
         arn=f"arn:aws:states:{REGION}:{ACCOUNT}:stateMachine:x", roleArn=f"arn:aws:iam::{ACCOUNT}:role/r",
         retryPolicy={"maximumRetryAttempts": 3, "maximumEventAgeInSeconds": 120},
         deadLetterConfig={"arn": f"arn:aws:sqs:{REGION}:{ACCOUNT}:dlq"}, inputTransformer=transformer)
-    assert target_id == f"{rule_id}-{tout['targetId']}" and tout["targetId"].startswith("terraform-")
+    assert target_id == f"{rule_id}-{tout['targetId']}" and tout["targetId"].startswith("res-target-")  # pulumi-aws auto-names it
     (target,) = events.list_targets_by_rule(Rule=rule_id)["Targets"]
     assert target == {
         "Id": tout["targetId"], "Arn": f"arn:aws:states:{REGION}:{ACCOUNT}:stateMachine:x",
@@ -147,19 +175,19 @@ def test_an_invalid_event_pattern_is_refused_as_aws_would(backend, aws):
     events.put_rule(Name="res-raw-invalid", EventPattern=bad)
     events.delete_rule(Name="res-raw-invalid")
     # ... so the backend validates with TestEventPattern, which answers as AWS does.
-    with pytest.raises(EmulatorError, match="refuses the event pattern"):
+    with pytest.raises(StandInError, match="refuses the event pattern"):
         make(backend, "aws:cloudwatch/eventRule:EventRule", "res-bad-rule", eventPattern=bad)
 
 
 def test_an_unknown_resource_type_is_an_error_naming_it(backend):
-    count = len(backend.records)
-    with pytest.raises(EmulatorError, match=r"aws:lambda/function:Function"):
-        make(backend, "aws:lambda/function:Function", "res-fn", role="r", handler="h", runtime="python3.12")
-    assert len(backend.records) == count
+    with pytest.raises(StandInError, match=r"aws:lambda/function:Function"):
+        backend.backend.require_type("aws:lambda/function:Function", "res-fn")  # what the provider's Check asks first
+    with pytest.raises(StandInError, match=r"aws:lambda/function:Function"):
+        backend.backend.create("aws:lambda/function:Function", "res-fn", {"role": "r"}, REGION)
 
 
 def test_an_input_the_backend_does_not_translate_is_an_error_naming_it(backend):
-    with pytest.raises(EmulatorError, match=r"input\(s\) website"):
+    with pytest.raises(StandInError, match=r"input\(s\) website"):
         make(backend, "aws:s3/bucket:Bucket", "res-website", website={"indexDocument": "index.html"})
 
 
@@ -169,19 +197,13 @@ def test_a_bucket_prefix_names_the_bucket(backend, aws):
     aws("s3").head_bucket(Bucket=name)
 
 
-def test_preview_creates_nothing(backend, aws):
-    res_id, out = make(backend, "aws:s3/bucket:Bucket", "res-preview", preview=True)
-    assert res_id == "" and out["arn"] == UNKNOWN and out["bucket"].startswith("res-preview-")
-    with pytest.raises(ClientError):
-        aws("s3").head_bucket(Bucket=out["bucket"])
-
-
 def test_invokes_answer_from_the_emulator(backend):
+    backend = backend.backend
     ident = backend.invoke("aws:index/getCallerIdentity:getCallerIdentity", {}, REGION)
     assert ident["accountId"] == ACCOUNT and ident["arn"].startswith(f"arn:aws:iam::{ACCOUNT}:")
     assert backend.invoke("aws:index/getPartition:getPartition", {}, REGION)["partition"] == "aws"
     assert backend.invoke("aws:index/getRegion:getRegion", {}, "eu-west-1")["region"] == "eu-west-1"
-    with pytest.raises(EmulatorError, match="aws:s3/getBucket:getBucket"):
+    with pytest.raises(StandInError, match="aws:s3/getBucket:getBucket"):
         backend.invoke("aws:s3/getBucket:getBucket", {"bucket": "x"}, REGION)
 
 
@@ -205,15 +227,15 @@ def log_bucket(backend):
     return name
 
 
-def test_a_trail_is_validated_recorded_and_reported_not_emulated(backend, bucket, log_bucket, aws):
+def test_a_trail_is_validated_and_reported_not_emulated(backend, bucket, log_bucket, aws):
     trail_arn = f"arn:aws:cloudtrail:{REGION}:{ACCOUNT}:trail/res-trail"
     make(backend, "aws:s3/bucketPolicy:BucketPolicy", "res-logs-policy", bucket=log_bucket,
          policy=json.dumps(cloudtrail_log_bucket_policy(f"arn:aws:s3:::{log_bucket}", ACCOUNT, trail_arn)))
     trail_id, out = make(backend, "aws:cloudtrail/trail:Trail", "res-trail", **_trail_inputs(log_bucket, bucket[0]))
     assert trail_id == out["arn"] == trail_arn and out["homeRegion"] == REGION
-    record = backend.records[-1]
-    assert record.status == STATUS_NOT_EMULATED and "NOT created" in record.note
-    assert backend.not_emulated[-1] is record
+    # Reported (the provider turns this into a warning in the engine's output), never silently faked.
+    name, note = backend.warnings[-1]
+    assert name == "res-trail" and "not emulated by LocalStack" in note and "NOT created" in note
     # Nothing was created: LocalStack has no CloudTrail to create it in.
     with pytest.raises(ClientError, match="not yet been emulated|not included"):
         aws("cloudtrail").describe_trails()
@@ -227,8 +249,16 @@ def test_a_trail_is_validated_recorded_and_reported_not_emulated(backend, bucket
     ("no-log-bucket", {"s3BucketName": "res-logs-does-not-exist-0000"}, "does not exist"),
 ])
 def test_a_trail_cloudtrail_would_refuse_is_an_error(backend, bucket, log_bucket, case, over, message):
+    # Refused by the backend even when the provider's Check lets it through (Check refuses a bad name earlier still).
     with pytest.raises(TrailValidationError, match=message):
-        make(backend, "aws:cloudtrail/trail:Trail", f"res-bad-trail-{case}", **_trail_inputs(log_bucket, bucket[0], **over))
+        make(backend, "aws:cloudtrail/trail:Trail", f"res-bad-trail-{case}", _checked=False,
+             **_trail_inputs(log_bucket, bucket[0], **over))
+
+
+def test_the_providers_check_refuses_a_bad_trail_name_before_the_backend_sees_it():
+    checked = rules.check("aws:cloudtrail/trail:Trail", "t", "urn:pulumi:e2e::p::aws:cloudtrail/trail:Trail::t", {},
+                          {"name": "my..trail", "s3BucketName": "logs"}, b"seed", preview=False)
+    assert [prop for prop, _ in checked.failures] == ["name"] and "trail names" in checked.failures[0][1]
 
 
 def test_a_trail_whose_log_bucket_policy_names_another_trail_is_refused(backend, bucket, aws):

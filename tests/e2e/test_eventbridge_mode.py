@@ -1,5 +1,9 @@
 """EventBridge mode on LocalStack: the tutorial stack deployed for real; put, multipart and copy each start exactly
-one execution of Helloworld whose input names the right bucket and key; a delete starts none."""
+one execution of Helloworld whose input names the right bucket and key; a delete starts none.
+
+Substitute for AWS: the real Pulumi CLI (scripts/pulumi, with the policy pack) + the stand-in aws provider's LocalStack
+backend + LocalStack 4.8.1. Every upload here is a real S3 call; LocalStack delivers S3 -> EventBridge -> Step Functions
+itself (no injection)."""
 from __future__ import annotations
 
 import json
@@ -8,8 +12,8 @@ import pytest
 
 from tests.matcher import matches
 
-from .helpers import (MATRIX_IDS, Executions, deploy_tutorial, eventbridge_input_for, matrix_row, multipart_upload,
-                      teardown, unique_key)
+from .helpers import (MATRIX_IDS, POLICIES, Executions, deploy_tutorial, eventbridge_input_for, matrix_row,
+                      multipart_upload, teardown, unique_key)
 
 pytestmark = pytest.mark.emulator
 
@@ -17,8 +21,9 @@ MULTIPART_SIZE = 5 * 1024 * 1024 + 1024
 
 
 @pytest.fixture(scope="module")
-def stack(endpoint, state_dir):
-    deployed = deploy_tutorial(endpoint, state_dir, "e2e-eventbridge", delivery="eventbridge", forceDestroy="true")
+def stack(endpoint):
+    deployed = deploy_tutorial(endpoint, "e2e-eventbridge", policy_packs=[POLICIES], delivery="eventbridge",
+                               forceDestroy="true")
     yield deployed
     teardown(deployed)
 
@@ -49,26 +54,32 @@ def uploads(stack, aws):
     return found
 
 
+def test_the_engine_ran_the_policy_pack_and_it_passed(stack):
+    assert "Policies:" in stack.up.stdout and "s3-triggered-state-machine@" in stack.up.stdout
+    assert "mandatory" not in stack.up.output
+
+
 def test_outputs_are_the_emulators_real_values(stack, aws):
     s3, events, sfn, iam = aws("s3"), aws("events"), aws("stepfunctions"), aws("iam")
-    assert stack.outputs["ruleName"] == "S3StepFunctions"
+    assert stack.outputs["ruleName"] == "tutorial-e2e-eventbridge-rule"  # tutorial-<stack>-rule by default
     assert "trailName" not in stack.outputs  # no trail in EventBridge mode (a None export is absent)
     s3.head_bucket(Bucket=stack.bucket)
-    assert sfn.describe_state_machine(stateMachineArn=stack.state_machine_arn)["name"] == "Helloworld"
+    assert sfn.describe_state_machine(stateMachineArn=stack.state_machine_arn)["name"].startswith("Helloworld-")
     assert s3.get_bucket_notification_configuration(Bucket=stack.bucket).get("EventBridgeConfiguration") == {}
     assert s3.get_bucket_versioning(Bucket=stack.bucket)["Status"] == "Enabled"
     rule = events.describe_rule(Name=stack.rule_name)
     assert json.loads(rule["EventPattern"]) == json.loads(stack.outputs["eventPattern"])
     # The component builds the rule's ARN itself (for the role's trust condition, before the rule exists): it must
     # be the ARN the emulator gave the rule.
-    role_name = stack.record("tutorial-role").id
+    role = stack.resource("aws:iam/role:Role", "tutorial-role")
+    role_name = role["id"]
     trust = iam.get_role(RoleName=role_name)["Role"]["AssumeRolePolicyDocument"]
     trust = json.loads(trust) if isinstance(trust, str) else trust
     assert trust["Statement"][0]["Condition"]["StringEquals"]["aws:SourceArn"] == rule["Arn"]
     # The target: the state machine, the role, the retry policy and the dead-letter queue, as deployed.
     (target,) = events.list_targets_by_rule(Rule=stack.rule_name)["Targets"]
     assert target["Arn"] == stack.state_machine_arn
-    assert target["RoleArn"] == stack.record("tutorial-role").outputs["arn"]
+    assert target["RoleArn"] == role["outputs"]["arn"]
     assert target["RetryPolicy"] == {"MaximumRetryAttempts": 185, "MaximumEventAgeInSeconds": 86400}
     assert target["DeadLetterConfig"]["Arn"] == stack.outputs["deadLetterQueueArn"]
     assert "InputTransformer" not in target  # input_format "event": the event itself is the input

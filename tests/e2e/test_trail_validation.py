@@ -1,5 +1,6 @@
-"""The local stand-in for CloudTrail's own checks (harness.emulator.trail_problems and
-trail_logs_bucket_problems): pure functions, no emulator needed. Each rule AWS documents for PutEventSelectors and
+"""The local stand-in for CloudTrail's own checks (standin_aws.localstack.trail_problems and
+trail_logs_bucket_problems, which the stand-in provider's LocalStack backend runs on every trail, since LocalStack
+does not emulate CloudTrail): pure functions, no emulator and no engine needed. Each rule AWS documents for PutEventSelectors and
 CreateTrail has a case that breaks it; the component's own selectors and log-bucket policy pass."""
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ import pytest
 from components.bucket import cloudtrail_log_bucket_policy
 from components.events import DEFAULT_EVENT_NAMES
 from components.trail import advanced_event_selectors
-from harness.emulator import trail_logs_bucket_problems, trail_problems
+from standin_aws.localstack import trail_logs_bucket_problems, trail_problems
 
 ACCOUNT = "123456789012"
 TRAIL_ARN = f"arn:aws:cloudtrail:us-east-2:{ACCOUNT}:trail/S3Event"
