@@ -1,16 +1,22 @@
 """``python -m harness demo``: the tutorial, end to end, on LocalStack (``bash scripts/demo`` sets up and runs it).
 
+Everything is deployed by the REAL Pulumi CLI (``scripts/pulumi``, through ``harness.stack.ThrowawayStack``) with the
+stand-in aws provider's LocalStack backend (``S3TSM_BACKEND=localstack``, standin_aws/localstack.py):
+
 1. Starts LocalStack 4.8.1 (no Docker) on a free 127.0.0.1 port, unless ``--endpoint`` names a running one.
-2. Prints the offline policy gate's verdict on the tutorial stack (``python -m harness preview --policy-pack
-   policies``); a mandatory violation stops the demo before anything is deployed, as ``pulumi up`` would stop.
-3. Deploys the tutorial stack (``__main__.py``: Helloworld, bucket, rule, role, DLQ, target; the trail in CloudTrail
-   mode) with ``harness.deploy``, one line per resource.
-4. The tutorial's Step 4: uploads ``test.png``, waits for the Helloworld execution, prints its input (the tutorial's
+2. ``pulumi stack init`` + ``pulumi config set delivery ...`` + ``pulumi up --policy-pack policies`` on the tutorial
+   stack (``__main__.py``: Helloworld, bucket, rule, role, DLQ, target; the trail in CloudTrail mode), printing the
+   engine's own output as it runs (one line per resource step, the policy pack's verdict, the outputs). A mandatory
+   policy violation makes ``pulumi up`` refuse, and the demo stops there.
+   In CloudTrail mode the stand-in validates the trail and the engine prints its warning that it was NOT created
+   (LocalStack does not emulate CloudTrail).
+3. The tutorial's Step 4: uploads ``test.png``, waits for the Helloworld execution, prints its input (the tutorial's
    "Example of Execution Input").
    In CloudTrail mode LocalStack has no CloudTrail, so the demo injects the event CloudTrail would deliver for that
    upload with PutEvents, and says so: an EMULATOR-ONLY technique (real AWS refuses ``aws.*`` sources there).
-5. Cleans up (removes test.png, destroys the stack) unless ``--keep``, and stops the LocalStack it started. With
-   ``--keep`` the stack and its LocalStack stay up, and the commands to destroy and stop them are printed.
+4. Cleans up (removes test.png, ``pulumi destroy``, ``pulumi stack rm``) and stops the LocalStack it started, unless
+   ``--keep``: then the stack and its LocalStack stay up, and the exact ``scripts/pulumi`` commands (with their
+   environment) to destroy the stack, and the command to stop LocalStack, are printed.
 """
 from __future__ import annotations
 
@@ -19,18 +25,19 @@ import base64
 import copy
 import datetime as _dt
 import json
+import shlex
+import shutil
 import signal
-import sys
+import subprocess
+import tempfile
 import time
-import urllib.error
-import urllib.request
 from pathlib import Path
 from typing import Optional
 
 from .localstack import LocalStack, LocalStackError
+from .stack import PULUMI, POLICIES, Result, StackError, ThrowawayStack
 
 REPO = Path(__file__).resolve().parent.parent
-POLICY_PACK = REPO / "policies"
 TUTORIAL_EVENT = REPO / "tests" / "data" / "tutorial_event.json"  # the tutorial's "Example of Execution Input"
 DEMO_STACK = "demo"
 # A 1x1 transparent PNG: the tutorial uploads "test.png".
@@ -44,8 +51,8 @@ class Demo:
         self.t0 = time.monotonic()
         self.localstack: Optional[LocalStack] = None
         self.endpoint: Optional[str] = args.endpoint
-        self.state_path = REPO / ".harness" / "state" / f"{args.stack}.json"
-        self.owns_state = False
+        self.stack: Optional[ThrowawayStack] = None
+        self.deployed = False
 
     # ------------------------------------------------------------------ output
     def say(self, text: str = "") -> None:
@@ -56,6 +63,34 @@ class Demo:
 
     def step(self, title: str) -> None:
         self.say(f"\n== [{time.monotonic() - self.t0:5.1f}s] {title}")
+
+    # ------------------------------------------------------------------ the engine
+    def pulumi(self, *args: str) -> Result:
+        """`scripts/pulumi ARGS` for the demo stack (as ThrowawayStack.pulumi builds it), its output streamed."""
+        st = self.stack
+        full = [str(PULUMI), "-C", str(st.program), *args, "--stack", st.stack, "--config-file", str(st.config_file),
+                "--non-interactive"]
+        proc = subprocess.Popen(full, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=st.env(),
+                                stdin=subprocess.DEVNULL)
+        lines = []
+        for line in proc.stdout:
+            lines.append(line)
+            self.say(line.rstrip("\n"))
+        proc.wait()
+        return Result(proc.returncode, "".join(lines), "")
+
+    def shell_commands(self) -> list[str]:
+        """The exact commands (with their environment) that reach this stack from a shell."""
+        st = self.stack
+        env = {"S3TSM_BACKEND": "localstack", "AWS_ENDPOINT_URL": self.endpoint, "S3TSM_STATE_DIR": str(st.state_dir),
+               "PULUMI_CONFIG_PASSPHRASE": st.env().get("PULUMI_CONFIG_PASSPHRASE", "")}
+        prefix = " ".join(f"{k}={shlex.quote(v)}" for k, v in env.items())
+        tail = f"--stack {st.stack} --config-file {shlex.quote(str(st.config_file))} --non-interactive"
+        pulumi = f"{prefix} bash {shlex.quote(str(PULUMI))} -C {shlex.quote(str(REPO))}"
+        return [f"{pulumi} config set forceDestroy true {tail}",
+                f"{pulumi} up --yes --skip-preview {tail}",
+                f"{pulumi} destroy --yes --skip-preview {tail}",
+                f"{pulumi} stack rm --yes --force --stack {st.stack} --non-interactive"]
 
     # ------------------------------------------------------------------ steps
     def start_emulator(self) -> None:
@@ -73,87 +108,28 @@ class Demo:
         if self.localstack is None:
             return
         if self.args.keep:
-            self.say(f"\nLeft running (--keep): LocalStack pid {self.localstack.pid} at {self.endpoint}, "
-                     f"log {self.localstack.log_path}")
-            self.say(f"  stop it:  kill {self.localstack.pid}   (the emulator keeps everything in a temporary "
-                     "directory, so this discards the stack too; the next demo forgets the stale state file)")
-            self.say(f"  or destroy the stack first: .venv/bin/python -m harness destroy . --stack {self.args.stack} "
-                     f"--endpoint {self.endpoint}\n    (it refuses the upload bucket while it holds test.png: "
-                     "forceDestroy is false by default, as for a real stack)")
+            pid = self.localstack.pid
+            self.say(f"  stop LocalStack (after the destroy): kill {pid}; sleep 3; kill -KILL -- -{pid} 2>/dev/null"
+                     f"   (it does not always exit on SIGTERM; -{pid} is its own process group. Log "
+                     f"{self.localstack.log_path}; it keeps everything in a temporary directory, so stopping it "
+                     "discards the stack's resources too)")
             return
         self.localstack.stop()
         self.step("Stopped LocalStack")
 
-    def gate(self) -> bool:
-        self.step("Policy gate: offline `pulumi preview --policy-pack policies` on the tutorial stack")
-        try:
-            from .gate import EXIT_ERROR, render_policies, run_gate
-        except ImportError as e:  # the gate is another module of this harness; say so if it is missing
-            self.say(f"(policy gate not available: {e})")
-            return True
-        try:
-            result = run_gate(REPO, policy_packs=[str(POLICY_PACK)], stack=self.args.stack, config=self.config())
-        except Exception as e:  # noqa: BLE001 a broken gate must not hide the rest of the demo; say it loudly
-            self.say(f"POLICY GATE FAILED TO RUN: {type(e).__name__}: {e}\n(continuing without a verdict; "
-                     "`python -m harness preview . --policy-pack policies` shows the full error)")
-            return True
-        if result.exit_code == EXIT_ERROR:
-            self.say(f"the gate could not reach a verdict: {result.error}")
-            return False
-        render_policies(result.analyses, result.run, sys.stdout)
-        mandatory = len(result.mandatory)
-        self.say(f"Verdict: {'FAIL' if mandatory else 'PASS'} ({len(result.run.resources)} resources checked in "
-                 f"{result.seconds_total:.1f}s)")
-        if mandatory:
-            self.say("A mandatory policy is violated: not deploying (as `pulumi up` with the pack would refuse).")
-        return not mandatory
-
-    def config(self) -> dict[str, str]:
-        return {"delivery": self.args.delivery}
-
-    def deploy(self):
-        from .deploy import StackExists, deploy, describe_failure, format_outputs, quiet_abandoned_futures, summary
-        from .emulator import EmulatorError
-        from .runner import RunnerError
-
-        quiet_abandoned_futures()
-        self.step(f"Deploying the tutorial stack ({self.args.delivery} mode) to the emulator: Steps 1-3")
-        self.owns_state = True  # from here on, whatever is recorded was created by this run
-        try:
-            run, backend = deploy(REPO, self.endpoint, stack=self.args.stack, config=self.config(),
-                                  state_path=self.state_path)
-        except StackExists as e:
-            self.say(f"error: {e}")
-            raise SystemExit(1)
-        except (RunnerError, EmulatorError) as e:
-            self.say(f"error: the deployment failed: {describe_failure(e)}")
-            raise SystemExit(1)
-        self.say("")
-        self.say(format_outputs(run.outputs))
-        self.say("")
-        self.say(summary(backend))
-        return run, backend
-
-    def preflight(self) -> bool:
-        """Before starting anything: a stack still up from a `--keep` run must not be deployed over."""
-        self._forget_stale_state()
-        if self.state_path.exists():
-            endpoint = json.loads(self.state_path.read_text()).get("endpoint")
-            self.say(f"error: stack {self.args.stack!r} is still up on {endpoint} from an earlier `--keep` run "
-                     f"({self.state_path}). Stop that LocalStack (or destroy the stack), or use --stack NAME.")
+    def deploy(self) -> bool:
+        self.step(f"pulumi up --policy-pack policies: the tutorial stack ({self.args.delivery} mode), Steps 1-3 "
+                  "(real Pulumi CLI, stand-in aws provider, LocalStack backend)")
+        workdir = Path(tempfile.mkdtemp(prefix=f"s3tsm-{self.args.stack}-"))
+        self.stack = ThrowawayStack(REPO, stack=self.args.stack, backend="localstack", endpoint=self.endpoint,
+                                    config={"delivery": self.args.delivery}, workdir=workdir)
+        self.stack.create()
+        self.deployed = True  # from here on, whatever the engine recorded was created by this run
+        up = self.pulumi("up", "--yes", "--skip-preview", "--policy-pack", str(POLICIES))
+        if up.returncode != 0:
+            self.say(f"error: `pulumi up` exited {up.returncode} (its output is above)")
             return False
         return True
-
-    def _forget_stale_state(self) -> None:
-        """A state file left by a --keep run whose LocalStack is gone describes nothing: drop it."""
-        if not self.state_path.exists():
-            return
-        recorded = json.loads(self.state_path.read_text())
-        try:
-            urllib.request.urlopen(f"{recorded['endpoint']}/_localstack/health", timeout=2).read()
-        except (urllib.error.URLError, OSError, KeyError):
-            self.say(f"(dropping {self.state_path}: its emulator {recorded.get('endpoint')} is gone)")
-            self.state_path.unlink()
 
     def clients(self):
         import boto3
@@ -161,16 +137,18 @@ class Demo:
 
         session = boto3.session.Session(aws_access_key_id="test", aws_secret_access_key="test")
         cfg = Config(s3={"addressing_style": "path"})
-        region = self.region
 
         def client(service):
-            return session.client(service, region_name=region, endpoint_url=self.endpoint, config=cfg)
+            return session.client(service, region_name=self.region, endpoint_url=self.endpoint, config=cfg)
         return client
 
-    def upload_and_wait(self, run, backend) -> bool:
+    def upload_and_wait(self) -> bool:
+        outputs = self.stack.outputs()
+        bucket_resource = self.stack.resource("aws:s3/bucket:Bucket", "tutorial-bucket")
+        self.region = bucket_resource["outputs"]["region"]
         client = self.clients()
         s3, events, sfn = client("s3"), client("events"), client("stepfunctions")
-        bucket, machine = run.outputs["bucketName"], run.outputs["stateMachineArn"]
+        bucket, machine = outputs["bucketName"], outputs["stateMachineArn"]
         key = "test.png"
         before = {e["executionArn"] for e in sfn.list_executions(stateMachineArn=machine)["executions"]}
         self.step(f"Step 4: upload {key} to s3://{bucket}")
@@ -187,7 +165,7 @@ class Demo:
             if resp["FailedEntryCount"]:
                 self.say(f"PutEvents failed: {resp['Entries']}")
                 return False
-        self.step("Waiting for the Helloworld execution")
+        self.step(f"Waiting for the execution of {machine.rsplit(':', 1)[-1]}")
         execution = self.wait_for_execution(sfn, machine, before, bucket, key)
         if execution is None:
             self.say(f"No execution started within {self.args.timeout:.0f}s.")
@@ -200,12 +178,7 @@ class Demo:
                      "CloudTrail-delivered \"AWS API Call via CloudTrail\" event: run with --delivery cloudtrail.)")
         return True
 
-    @property
-    def region(self) -> str:
-        from .runner import load_stack_config
-
-        _, config, _ = load_stack_config(REPO, self.args.stack, self.config())
-        return config.get("aws:region", "us-east-2")
+    region = "us-east-2"
 
     def cloudtrail_event(self, bucket: str, key: str) -> dict:
         event = copy.deepcopy(json.loads(TUTORIAL_EVENT.read_text()))
@@ -234,44 +207,57 @@ class Demo:
             time.sleep(0.2)
         return None
 
-    def clean_up(self, run) -> None:
-        from .emulator import destroy
-
+    def clean_up(self) -> bool:
         if self.args.keep:
-            self.step("Leaving the stack up (--keep)")
-            return
-        self.step("Cleaning up: removing test.png (every version), then destroying the stack")
-        if run is not None:
+            self.step("Leaving the stack up (--keep). To destroy it (the bucket holds test.png and forceDestroy is "
+                      "false, as for a real stack, so set it first):")
+            for command in self.shell_commands():
+                self.say(f"  {command}")
+            return True
+        self.step("Cleaning up: removing test.png (every version), then `pulumi destroy`")
+        try:
+            resources = self.stack.resources()
+        except StackError:
+            resources = []
+        buckets = [r["id"] for r in resources if r["type"] == "aws:s3/bucket:Bucket" and r.get("id")]
+        if buckets:
             s3 = self.clients()("s3")
-            bucket = run.outputs["bucketName"]
-            versions = s3.list_object_versions(Bucket=bucket)
-            for v in versions.get("Versions", []) + versions.get("DeleteMarkers", []):
-                s3.delete_object(Bucket=bucket, Key=v["Key"], VersionId=v["VersionId"])
-        destroy(self.state_path, self.endpoint)
+            for bucket in buckets:
+                versions = s3.list_object_versions(Bucket=bucket)
+                for v in versions.get("Versions", []) + versions.get("DeleteMarkers", []):
+                    s3.delete_object(Bucket=bucket, Key=v["Key"], VersionId=v["VersionId"])
+        down = self.pulumi("destroy", "--yes", "--skip-preview")
+        if down.returncode != 0:
+            self.say(f"error: `pulumi destroy` exited {down.returncode}; the stack's state is kept in "
+                     f"{self.stack.workdir}. To retry:")
+            for command in self.shell_commands()[2:]:
+                self.say(f"  {command}")
+            return False
+        self.stack.remove()
+        shutil.rmtree(self.stack.workdir, ignore_errors=True)
+        self.say(f"Removed the stack (`pulumi stack rm {self.stack.stack}`) and its state directory.")
+        return True
 
     # ------------------------------------------------------------------ main
     def run(self) -> int:
         ok = False
-        deployed = None
-        if not self.preflight():
-            return 1
         # SIGTERM (and SIGHUP) unwind like Ctrl-C, so that the `finally` below destroys the stack and stops the
         # emulator, which runs in a session of its own and would otherwise outlive the demo.
         for sig in (signal.SIGTERM, signal.SIGHUP):
             signal.signal(sig, _raise_system_exit)
         try:
             self.start_emulator()
-            if not self.gate():
-                return 1
-            deployed, backend = self.deploy()
-            ok = self.upload_and_wait(deployed, backend)
-        except LocalStackError as e:
+            if self.deploy():
+                ok = self.upload_and_wait()
+        except (LocalStackError, StackError) as e:
             self.say(f"error: {e}")
-            return 1
         finally:
             try:
-                if self.endpoint and self.owns_state and self.state_path.exists():
-                    self.clean_up(deployed)
+                if self.deployed and self.stack is not None:
+                    if not self.clean_up():
+                        ok = False
+                        if self.localstack is not None and not self.args.keep:
+                            self.say("(stopping LocalStack anyway: it holds the stack's resources, which go with it)")
             finally:
                 self.stop_emulator()
                 self.say(f"\nDone in {time.monotonic() - self.t0:.1f}s: "
@@ -289,12 +275,14 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 def register(subparsers) -> None:
     p = subparsers.add_parser(
-        "demo", help="the tutorial end to end on LocalStack: gate, deploy, upload test.png, print the execution input",
+        "demo", help="the tutorial end to end on LocalStack: pulumi up (with the policy pack), upload test.png, print the "
+             "execution input, pulumi destroy",
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--delivery", choices=("eventbridge", "cloudtrail"), default="eventbridge",
                    help="eventbridge (default: S3 EventBridge notifications, emulated end to end) or cloudtrail (the "
                         "tutorial's trail; the CloudTrail event is injected, an emulator-only technique)")
-    p.add_argument("--keep", action="store_true", help="leave the stack, and the LocalStack it runs on, up")
+    p.add_argument("--keep", action="store_true",
+                   help="leave the stack, and the LocalStack it runs on, up (prints the commands to destroy and stop)")
     p.add_argument("--endpoint", metavar="URL", help="use this running LocalStack instead of starting one")
     p.add_argument("--stack", default=DEMO_STACK, help=f"stack name (default {DEMO_STACK})")
     p.add_argument("--timeout", type=float, default=30.0, help="seconds to wait for the execution (default 30)")
