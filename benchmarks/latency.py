@@ -1,7 +1,8 @@
 """Trigger latency on the emulator: from an upload returning to the Step Functions execution's start.
 
-Starts LocalStack (harness/localstack.py), deploys the repository's tutorial stack in EventBridge mode with the
-project's deployer (harness/deploy.py: the real program, every resource created in the emulator), then:
+Starts LocalStack (harness/localstack.py), deploys the repository's tutorial stack in EventBridge mode with the real
+Pulumi CLI (scripts/pulumi through harness.stack.ThrowawayStack, the stand-in aws provider's LocalStack backend: every
+resource created in the emulator), then:
 
 * N single-part uploads (put_object, default 50), one every --interval seconds;
 * M multipart uploads (default 10: two parts, 5 MiB + 1 KiB), latency counted from complete_multipart_upload
@@ -25,7 +26,6 @@ import argparse
 import json
 import statistics
 import sys
-import tempfile
 import time
 import uuid
 from pathlib import Path
@@ -38,9 +38,9 @@ if str(REPO) not in sys.path:
 import boto3  # noqa: E402
 from botocore.config import Config  # noqa: E402
 
-from harness.deploy import deploy  # noqa: E402
-from harness.emulator import destroy, wait_for  # noqa: E402
 from harness.localstack import LocalStack  # noqa: E402
+from harness.stack import ThrowawayStack  # noqa: E402
+from standin_aws.localstack import wait_for  # noqa: E402
 
 REGION = "us-east-2"
 PART = 5 * 1024 * 1024  # S3's minimum size of every part but the last
@@ -88,56 +88,57 @@ def upload_all(s3, bucket: str, uploads: int, multipart: int, interval: float) -
 
 
 def measure(endpoint: str, args) -> int:
-    with tempfile.TemporaryDirectory(prefix="latency-state-") as tmp:
-        return _measure(endpoint, args, Path(tmp) / "latency.json")
+    with ThrowawayStack(REPO, stack="latency", backend="localstack", endpoint=endpoint,
+                        config={"delivery": "eventbridge", "forceDestroy": "true"}) as st:
+        t0 = time.perf_counter()
+        try:
+            st.up()
+            outputs = st.outputs()
+            print(f"Deployed the tutorial stack (EventBridge mode) to {endpoint} with `pulumi up` in "
+                  f"{time.perf_counter() - t0:.1f} s: bucket {outputs['bucketName']}, rule {outputs['ruleName']}")
+            return _measure(endpoint, args, outputs)
+        finally:
+            st.destroy()
 
 
-def _measure(endpoint: str, args, state: Path) -> int:
-    t0 = time.perf_counter()
-    run, _ = deploy(REPO, endpoint, stack="latency", config={"delivery": "eventbridge", "forceDestroy": "true"},
-                    echo=None, state_path=state)
-    print(f"Deployed the tutorial stack (EventBridge mode) to {endpoint} in {time.perf_counter() - t0:.1f} s: "
-          f"bucket {run.outputs['bucketName']}, rule {run.outputs['ruleName']}")
-    try:
-        session = boto3.session.Session(aws_access_key_id="test", aws_secret_access_key="test")
-        cfg = Config(s3={"addressing_style": "path"}, retries={"max_attempts": 2})
-        s3 = session.client("s3", region_name=REGION, endpoint_url=endpoint, config=cfg)
-        sfn = session.client("stepfunctions", region_name=REGION, endpoint_url=endpoint, config=cfg)
-        arn, bucket = run.outputs["stateMachineArn"], run.outputs["bucketName"]
+def _measure(endpoint: str, args, outputs: dict) -> int:
+    session = boto3.session.Session(aws_access_key_id="test", aws_secret_access_key="test")
+    cfg = Config(s3={"addressing_style": "path"}, retries={"max_attempts": 2})
+    s3 = session.client("s3", region_name=REGION, endpoint_url=endpoint, config=cfg)
+    sfn = session.client("stepfunctions", region_name=REGION, endpoint_url=endpoint, config=cfg)
+    arn, bucket = outputs["stateMachineArn"], outputs["bucketName"]
 
-        done = upload_all(s3, bucket, args.uploads, args.multipart, args.interval)
-        seen: dict = {}
-        wait_for(lambda: set(done) <= set(started_executions(sfn, arn, seen)), timeout=args.timeout, interval=0.5)
-        starts = started_executions(sfn, arn, seen)
+    done = upload_all(s3, bucket, args.uploads, args.multipart, args.interval)
+    seen: dict = {}
+    wait_for(lambda: set(done) <= set(started_executions(sfn, arn, seen)), timeout=args.timeout, interval=0.5)
+    starts = started_executions(sfn, arn, seen)
 
-        rows, missing = [], []
-        for kind in dict.fromkeys(k for k, _ in done.values()):
-            lat = [1000 * (starts[key] - t) for key, (k, t) in done.items() if k == kind and key in starts]
-            missing += [key for key, (k, _) in done.items() if k == kind and key not in starts]
-            n = sum(1 for k, _ in done.values() if k == kind)
-            if lat:
-                rows.append([kind, f"{len(lat)}/{n}", f"{statistics.median(lat):.0f}", f"{percentile(lat, 95):.0f}",
-                             f"{min(lat):.0f}", f"{max(lat):.0f}"])
-            else:
-                rows.append([kind, f"0/{n}", "-", "-", "-", "-"])
-        first = min(done, key=lambda key: done[key][1])
-        if first in starts:
-            rows.append(["first put_object only (cold)", "1/1", f"{1000 * (starts[first] - done[first][1]):.0f}",
-                         "", "", ""])
-        header = ["upload (EMULATOR latency, ms)", "executions", "median", "p95", "min", "max"]
-        widths = [max(len(str(x)) for x in col) for col in zip(header, *rows)]
-        for line in [header, ["-" * w for w in widths], *rows]:
-            print("  ".join(str(c).ljust(w) if i == 0 else str(c).rjust(w)
-                            for i, (c, w) in enumerate(zip(line, widths))))
-        print("\nLatency = execution startDate - the client's clock when the upload call returned (same machine).")
-        print("LocalStack, not AWS: AWS documents different delivery times for each path (benchmarks/README.md).")
-        if missing:
-            print(f"\n{len(missing)} upload(s) started no execution within {args.timeout:.0f} s: "
-                  + ", ".join(missing[:5]))
-            return 1
-        return 0
-    finally:
-        destroy(state, echo=None)
+    rows, missing = [], []
+    for kind in dict.fromkeys(k for k, _ in done.values()):
+        lat = [1000 * (starts[key] - t) for key, (k, t) in done.items() if k == kind and key in starts]
+        missing += [key for key, (k, _) in done.items() if k == kind and key not in starts]
+        n = sum(1 for k, _ in done.values() if k == kind)
+        if lat:
+            rows.append([kind, f"{len(lat)}/{n}", f"{statistics.median(lat):.0f}", f"{percentile(lat, 95):.0f}",
+                         f"{min(lat):.0f}", f"{max(lat):.0f}"])
+        else:
+            rows.append([kind, f"0/{n}", "-", "-", "-", "-"])
+    first = min(done, key=lambda key: done[key][1])
+    if first in starts:
+        rows.append(["first put_object only (cold)", "1/1", f"{1000 * (starts[first] - done[first][1]):.0f}",
+                     "", "", ""])
+    header = ["upload (EMULATOR latency, ms)", "executions", "median", "p95", "min", "max"]
+    widths = [max(len(str(x)) for x in col) for col in zip(header, *rows)]
+    for line in [header, ["-" * w for w in widths], *rows]:
+        print("  ".join(str(c).ljust(w) if i == 0 else str(c).rjust(w)
+                        for i, (c, w) in enumerate(zip(line, widths))))
+    print("\nLatency = execution startDate - the client's clock when the upload call returned (same machine).")
+    print("LocalStack, not AWS: AWS documents different delivery times for each path (benchmarks/README.md).")
+    if missing:
+        print(f"\n{len(missing)} upload(s) started no execution within {args.timeout:.0f} s: "
+              + ", ".join(missing[:5]))
+        return 1
+    return 0
 
 
 def main(argv: Optional[list[str]] = None) -> int:

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Optional
 
-from harness.stack import POLICIES, Result, ThrowawayStack
+from harness.stack import POLICIES, Result, ThrowawayStack  # noqa: F401  (POLICIES: re-exported for the modules)
 
 REPO = Path(__file__).resolve().parents[2]
 REGION = "us-east-2"
