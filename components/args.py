@@ -8,6 +8,7 @@ from typing import Mapping, NamedTuple, Optional, Sequence, TypedDict
 
 import pulumi
 
+from . import alarms as alarm_docs
 from .arns import PARTITIONS, parse_arn
 from .bucket import bucket_name_problem
 from .events import DEFAULT_EVENT_NAMES, OBJECT_CREATED_EVENTS
@@ -75,6 +76,23 @@ class S3TriggeredStateMachineArgs(TypedDict, total=False):
     """Whether `pulumi destroy` may delete buckets that still hold objects. Default: false."""
     tags: Optional[Mapping[str, str]]
     """Tags for every taggable resource. Default: none."""
+    alarms: Optional[bool]
+    """Whether CloudWatch alarms watch the trigger: the rule's FailedInvocations, messages visible in the dead-letter
+    queue, and the state machine's failed, timed-out, aborted and throttled executions. Each alarm notifies
+    `alarm_topic_arns`, or a topic the component creates (output `alarm_topic_arn`); missing data does not raise
+    an alarm. Default: true (six standard alarms, about $0.60 a month: a lost upload otherwise goes unnoticed)."""
+    alarm_topic_arns: Optional[Sequence[pulumi.Input[str]]]
+    """SNS topic ARNs that every alarm notifies (on ALARM and back to OK). Default: unset, meaning a topic
+    `<name>-alarms-xxxxxxx` is created; subscribe to it (output `alarm_topic_arn`). Only with `alarms` true."""
+    alarm_thresholds: Optional[Mapping[str, float]]
+    """Per-alarm threshold, keyed by failed_invocations, dead_letter_messages, executions_failed,
+    executions_timed_out, executions_aborted, executions_throttled; an alarm fires when its metric reaches the
+    threshold in `alarm_evaluation_periods` consecutive periods. Default: 1 for each (every failure counts)."""
+    alarm_period_seconds: Optional[int]
+    """The period each alarm's statistic is computed over: 10, 30 or a multiple of 60 seconds. Default: 300."""
+    alarm_evaluation_periods: Optional[int]
+    """How many consecutive periods must breach before an alarm fires, 1 or more (period x evaluation periods at
+    most one day). Default: 1."""
 
 
 class ArgumentError(ValueError):
@@ -103,6 +121,15 @@ class Settings(NamedTuple):
     region: Optional[str] = None
     force_destroy: bool = False
     tags: Mapping[str, str] = MappingProxyType({})
+    alarms: bool = True
+    alarm_topic_arns: Optional[tuple] = None
+    alarm_thresholds: Mapping[str, float] = MappingProxyType(alarm_docs.default_thresholds())
+    alarm_period_seconds: int = alarm_docs.DEFAULT_PERIOD_SECONDS
+    alarm_evaluation_periods: int = alarm_docs.DEFAULT_EVALUATION_PERIODS
+
+    @property
+    def creates_alarm_topic(self) -> bool:
+        return self.alarms and self.alarm_topic_arns is None
 
     @property
     def manages_bucket(self) -> bool:
@@ -206,6 +233,77 @@ def _name(component: str, args: Mapping, key: str, rule: str, default: str) -> s
     return value
 
 
+def topic_arn_problem(value: object) -> Optional[str]:
+    """Why `value` is not an SNS topic ARN, or None."""
+    arn = parse_arn(value) if isinstance(value, str) else None
+    if arn is None:
+        return "it is not an ARN"
+    if arn.partition not in PARTITIONS:
+        return f"partition {arn.partition!r} is not an AWS partition"
+    if arn.service != "sns":
+        return f"it is an ARN of service {arn.service!r}, not 'sns'"
+    if not re.fullmatch(r"[A-Za-z0-9_-]{1,256}(\.fifo)?", arn.resource):
+        return "its last part is not an SNS topic name (1-256 letters, digits, '-' and '_')"
+    return None
+
+
+def _alarm_settings(component: str, args: Mapping) -> dict:
+    """The alarm arguments, checked, defaults applied."""
+    enabled = _flag(component, args, "alarms", True)
+    topics = args.get("alarm_topic_arns")
+    if topics is not None:
+        if not enabled:
+            raise _fail(component, "alarm_topic_arns", topics, "it applies only with `alarms` true; leave it unset")
+        if isinstance(topics, str) or not isinstance(topics, Sequence) or not topics:
+            raise _fail(component, "alarm_topic_arns", topics,
+                        "it must be a non-empty list of SNS topic ARNs (leave it unset to have a topic created)")
+        for topic in topics:
+            if isinstance(topic, pulumi.Output):
+                continue
+            problem = topic_arn_problem(topic)
+            if problem:
+                raise _fail(component, "alarm_topic_arns", list(topics),
+                            f"{topic!r}: {problem}; expected an ARN like 'arn:aws:sns:us-east-2:123456789012:alerts'")
+        topics = tuple(topics)
+    thresholds = args.get("alarm_thresholds")
+    merged = alarm_docs.default_thresholds()
+    if thresholds is not None:
+        if not isinstance(thresholds, Mapping):
+            raise _fail(component, "alarm_thresholds", thresholds,
+                        "it must map alarm keys to numbers; keys are " + ", ".join(alarm_docs.ALARM_KEYS))
+        wrong = sorted(k for k in thresholds if k not in alarm_docs.ALARM_KEYS)
+        if wrong:
+            raise _fail(component, "alarm_thresholds", dict(thresholds),
+                        f"unknown alarm(s) {', '.join(map(repr, wrong))}; valid keys are "
+                        + ", ".join(alarm_docs.ALARM_KEYS))
+        for key, value in thresholds.items():
+            if isinstance(value, bool) or not isinstance(value, (int, float)) or value <= 0:
+                raise _fail(component, "alarm_thresholds", dict(thresholds),
+                            f"{key!r}: {value!r} must be a number above 0 (a threshold of 0 would always fire)")
+        merged.update(thresholds)
+    period = args.get("alarm_period_seconds")
+    if period is None:
+        period = alarm_docs.DEFAULT_PERIOD_SECONDS
+    problem = alarm_docs.period_problem(period)
+    if problem:
+        raise _fail(component, "alarm_period_seconds", period, problem)
+    evaluation = args.get("alarm_evaluation_periods")
+    if evaluation is None:
+        evaluation = alarm_docs.DEFAULT_EVALUATION_PERIODS
+    if isinstance(evaluation, bool) or not isinstance(evaluation, int) or evaluation < 1 \
+            or evaluation * period > alarm_docs.MAX_PERIOD_SECONDS:
+        raise _fail(component, "alarm_evaluation_periods", evaluation,
+                    f"it must be a whole number from 1, with period x evaluation periods at most "
+                    f"{alarm_docs.MAX_PERIOD_SECONDS} seconds (the period is {period})")
+    if not enabled:
+        given = [k for k in ("alarm_thresholds", "alarm_period_seconds", "alarm_evaluation_periods")
+                 if args.get(k) is not None]
+        if given:
+            raise _fail(component, given[0], args[given[0]], "it applies only with `alarms` true; leave it unset")
+    return {"alarms": bool(enabled), "alarm_topic_arns": topics, "alarm_thresholds": merged,
+            "alarm_period_seconds": period, "alarm_evaluation_periods": evaluation}
+
+
 def validate(component: str, args: Mapping, stack: str) -> Settings:
     """Check every argument and apply the defaults. Raises `ArgumentError` naming the argument, value and fix."""
     if not isinstance(args, Mapping):
@@ -292,6 +390,7 @@ def validate(component: str, args: Mapping, stack: str) -> Settings:
         region=region,
         force_destroy=bool(_flag(component, args, "force_destroy", False)),
         tags=dict(tags),
+        **_alarm_settings(component, args),
     )
     given = {key for key, value in args.items() if value is not None and value != ""}
     problem = component_name_problem(component, stack, settings, given)
@@ -310,3 +409,14 @@ def check_environment(settings: Settings, region: str, partition: str) -> None:
         problem = arn_problem(value, service, rtype, partition, region if service == "states" else None)
         if problem:
             raise _fail(settings.name, key, value, problem)
+    for topic in settings.alarm_topic_arns or ():
+        arn = parse_arn(topic) if isinstance(topic, str) else None
+        if arn is None:
+            continue
+        if arn.partition != partition:
+            raise _fail(settings.name, "alarm_topic_arns", list(settings.alarm_topic_arns),
+                        f"{topic!r} is in partition {arn.partition!r}, but the provider's partition is {partition!r}")
+        if arn.region != region:
+            raise _fail(settings.name, "alarm_topic_arns", list(settings.alarm_topic_arns),
+                        f"{topic!r} is in region {arn.region!r}, but the alarms are in {region!r}: a CloudWatch alarm "
+                        "notifies SNS topics in its own region only")

@@ -13,7 +13,7 @@ from typing import Any, Mapping, Optional
 import pulumi
 import pulumi_aws as aws
 
-from . import arns, bucket as bucket_docs, role as role_docs, rule as rule_docs, target as target_docs
+from . import alarms as alarm_docs, arns, bucket as bucket_docs, role as role_docs, rule as rule_docs, target as target_docs
 from . import trail as trail_docs
 from .args import S3TriggeredStateMachineArgs, Settings, arn_problem, check_environment, validate
 
@@ -90,6 +90,14 @@ class S3TriggeredStateMachine(pulumi.ComponentResource):
     """Name of the trail's log bucket; None where no trail is created."""
     dead_letter_queue_arn: pulumi.Output[Optional[str]]
     """ARN of the dead-letter queue; None without one."""
+    dead_letter_queue_url: pulumi.Output[Optional[str]]
+    """URL of the dead-letter queue (what `redrive` reads); None without one."""
+    alarm_topic_arn: pulumi.Output[Optional[str]]
+    """ARN of the SNS topic the component created for its alarms (subscribe to it); None where `alarm_topic_arns`
+    is given or `alarms` is false."""
+    alarm_names: pulumi.Output[Mapping[str, str]]
+    """The CloudWatch alarms' names, by key (failed_invocations, dead_letter_messages, executions_failed, ...);
+    empty with `alarms` false."""
 
     def __init__(self, name: str, args: S3TriggeredStateMachineArgs,
                  opts: Optional[pulumi.ResourceOptions] = None) -> None:
@@ -125,6 +133,7 @@ class S3TriggeredStateMachine(pulumi.ComponentResource):
             input_transformer=(target_docs.input_transformer(settings.delivery)
                                if settings.input_format == target_docs.OBJECT else None),
             opts=self._child())
+        topic_arn, alarm_names = self._alarms(state_machine_arn, queue) if settings.alarms else (None, {})
 
         self.bucket_name = bucket_name
         self.bucket_arn = bucket_arn
@@ -136,11 +145,15 @@ class S3TriggeredStateMachine(pulumi.ComponentResource):
         self.trail_arn = trail.arn if trail else pulumi.Output.from_input(None)
         self.log_bucket_name = trail.s3_bucket_name if trail else pulumi.Output.from_input(None)
         self.dead_letter_queue_arn = queue.arn if queue else pulumi.Output.from_input(None)
+        self.dead_letter_queue_url = queue.url if queue else pulumi.Output.from_input(None)
+        self.alarm_topic_arn = pulumi.Output.from_input(topic_arn)
+        self.alarm_names = pulumi.Output.from_input(alarm_names)
         self.register_outputs({
             "bucket_name": self.bucket_name, "bucket_arn": self.bucket_arn, "rule_name": self.rule_name,
             "rule_arn": self.rule_arn, "role_arn": self.role_arn, "event_pattern": self.event_pattern,
             "trail_name": self.trail_name, "trail_arn": self.trail_arn, "log_bucket_name": self.log_bucket_name,
-            "dead_letter_queue_arn": self.dead_letter_queue_arn,
+            "dead_letter_queue_arn": self.dead_letter_queue_arn, "dead_letter_queue_url": self.dead_letter_queue_url,
+            "alarm_topic_arn": self.alarm_topic_arn, "alarm_names": self.alarm_names,
         })
 
     # -- helpers -------------------------------------------------------------------------------------------------
@@ -238,6 +251,28 @@ class S3TriggeredStateMachine(pulumi.ComponentResource):
                             policy=queue.arn.apply(lambda arn: _json(target_docs.dead_letter_queue_policy(
                                 arn, rule_arn))))
         return queue
+
+    def _alarms(self, state_machine_arn: pulumi.Output[str],
+                queue: Optional[aws.sqs.Queue]) -> tuple[Optional[pulumi.Output[str]], dict]:
+        """The alarms of `components/alarms.py`, each notifying the given topics or one created here."""
+        s = self._settings
+        topic_arn = None
+        if s.creates_alarm_topic:
+            topic = aws.sns.Topic(f"{s.name}-alarms", region=s.region, tags=s.tags or None, opts=self._child())
+            topic_arn = topic.arn
+            actions: tuple = (topic.arn,)
+        else:
+            actions = tuple(s.alarm_topic_arns)
+        definitions = alarm_docs.alarm_definitions(
+            s.rule_name, state_machine_arn, queue.name if queue else None,
+            alarm_docs.Thresholds(dict(s.alarm_thresholds), s.alarm_period_seconds, s.alarm_evaluation_periods),
+            actions, trigger=s.name)
+        names = {}
+        for key, definition in definitions.items():
+            alarm = aws.cloudwatch.MetricAlarm(f"{s.name}{alarm_docs.logical_suffix(key)}", region=s.region,
+                                               tags=s.tags or None, opts=self._child(), **definition)
+            names[key] = alarm.name
+        return topic_arn, names
 
 
 __all__ = ["S3TriggeredStateMachine", "S3TriggeredStateMachineArgs", "Settings", "TYPE_TOKEN"]

@@ -18,6 +18,7 @@ import re
 import string
 from typing import Any, Callable, Collection, NamedTuple, Optional
 
+from .alarms import ALARM_KEYS, DEAD_LETTER_MESSAGES, logical_suffix
 from .bucket import bucket_name_problem
 
 #: What pulumi-aws appends to an auto-named child's logical name: a dash and 7 random hex digits.
@@ -64,6 +65,8 @@ NAME_RULES: dict[str, NameRule] = {
     "iam_role": NameRule("IAM role name", 1, 64, r"A-Za-z0-9_+=,.@\-", "letters, digits and _+=,.@-"),
     "iam_role_policy": NameRule("IAM role policy name", 1, 128, r"A-Za-z0-9_+=,.@\-", "letters, digits and _+=,.@-"),
     "sqs_queue": NameRule("SQS queue name", 1, 80, r"A-Za-z0-9_\-", "letters, digits, '_' and '-'"),
+    "sns_topic": NameRule("SNS topic name", 1, 256, r"A-Za-z0-9_\-", "letters, digits, '_' and '-'"),
+    "cloudwatch_alarm": NameRule("CloudWatch alarm name", 1, 255, r"\x20-\x7e", "printable ASCII characters"),
     "state_machine": NameRule("Step Functions state machine name", 1, 80, r"A-Za-z0-9_\-.+=@!()'",
                               "letters, digits and _-.+=@!()'"),
 }
@@ -124,6 +127,10 @@ CHILDREN: tuple[Child, ...] = (
     Child("-role-start-execution", "aws:iam/rolePolicy:RolePolicy", "name", "iam_role_policy", None, None,
           lambda s: s.role_arn is None),
     Child("-dlq", "aws:sqs/queue:Queue", "name", "sqs_queue", None, None, lambda s: s.dead_letter_queue),
+    Child("-alarms", "aws:sns/topic:Topic", "name", "sns_topic", None, None, lambda s: s.creates_alarm_topic),
+    *(Child(logical_suffix(key), "aws:cloudwatch/metricAlarm:MetricAlarm", "name", "cloudwatch_alarm", None, None,
+            (lambda s: s.alarms and s.dead_letter_queue) if key == DEAD_LETTER_MESSAGES else (lambda s: s.alarms))
+      for key in ALARM_KEYS),
     # pulumi-aws auto-names `targetId` too (resource_overrides.go: AutoName("targetId", ...)); the component sets none.
     Child("-target", "aws:cloudwatch/eventTarget:EventTarget", "targetId", "event_target_id", None, None, _always),
 )

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import json
+import re
+from typing import Any
+
 from .rule import CLOUDTRAIL, EVENTBRIDGE
 
 #: AWS's ranges for an EventBridge target's retry policy.
@@ -75,3 +79,44 @@ def dead_letter_queue_policy(queue_arn: str, rule_arn: str) -> dict:
             },
         ],
     }
+
+
+_PLACEHOLDER = re.compile(r'"<([A-Za-z0-9_.\-]+)>"|<([A-Za-z0-9_.\-]+)>')
+
+
+def _resolve(path: str, event: Any) -> Any:
+    """The value at a `$.a.b` input path (the only form the transformer uses), or None where it is missing."""
+    value = event
+    for part in path.removeprefix("$.").split(".") if path != "$" else ():
+        if not isinstance(value, dict) or part not in value:
+            return None
+        value = value[part]
+    return value
+
+
+def apply_input_transformer(transformer: dict, event: dict) -> Any:
+    """The input a target with this input transformer delivers for `event`, as EventBridge builds it: each
+    `<name>` in the template is replaced by the value at its input path; inside quotes a string goes in as a JSON
+    string's contents, anywhere else a value goes in as JSON (a missing value as null)."""
+    values = {name: _resolve(path, event) for name, path in transformer["input_paths"].items()}
+
+    def substitute(match: re.Match) -> str:
+        quoted, bare = match.group(1), match.group(2)
+        value = values.get(quoted or bare)
+        if quoted is not None:
+            return json.dumps(value if isinstance(value, str) else json.dumps(value) if value is not None else "",
+                              ensure_ascii=False)
+        return json.dumps(value, ensure_ascii=False)
+
+    return json.loads(_PLACEHOLDER.sub(substitute, transformer["input_template"]))
+
+
+def execution_input(input_format: str, delivery: str, event: dict) -> Any:
+    """The execution input the rule's target delivers for `event`: the event itself for `input_format="event"`, the
+    document `input_transformer(delivery)` builds from it for `"object"`. The operations command (redrive, backfill)
+    starts executions with exactly this, so a state machine cannot tell them from the trigger's own."""
+    if input_format == EVENT:
+        return event
+    if input_format == OBJECT:
+        return apply_input_transformer(input_transformer(delivery), event)
+    raise ValueError(f"unknown input format {input_format!r}; valid formats are {', '.join(INPUT_FORMATS)}")

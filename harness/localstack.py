@@ -29,9 +29,10 @@ from pathlib import Path
 REPO_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_VENV = REPO_ROOT / ".venv-localstack"
 REQUIREMENTS = Path(__file__).resolve().parent / "localstack-requirements.txt"
-# What the component and the tutorial stack need: S3, EventBridge, Step Functions, IAM, STS and SQS (the DLQ).
-# CloudTrail is deliberately absent: LocalStack's community edition answers 501 for it.
-DEFAULT_SERVICES = ("s3", "events", "stepfunctions", "iam", "sts", "sqs")
+# What the component and the tutorial stack need: S3, EventBridge, Step Functions, IAM, STS, SQS (the DLQ), and
+# CloudWatch and SNS (the alarms and their topic). CloudTrail is deliberately absent: LocalStack's community edition
+# answers 501 for it.
+DEFAULT_SERVICES = ("s3", "events", "stepfunctions", "iam", "sts", "sqs", "cloudwatch", "sns")
 READY_STATES = ("available", "running")
 
 

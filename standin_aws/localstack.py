@@ -753,6 +753,55 @@ class LocalStackBackend(Backend):
                 "selectors), recorded, NOT created; no S3 data events will be delivered by it")
         return self._rec(req, region, arn, out, status=STATUS_NOT_EMULATED, note=note, name=i["name"])
 
+    def _metric_alarm(self, req, region):
+        _check_known(req, {"name", "namespace", "metricName", "dimensions", "statistic", "extendedStatistic",
+                           "threshold", "period", "evaluationPeriods", "datapointsToAlarm", "comparisonOperator",
+                           "treatMissingData", "alarmActions", "okActions", "insufficientDataActions",
+                           "alarmDescription", "actionsEnabled", "unit"})
+        i = req.inputs
+        name = i.get("name") or pulumi_autoname(req.name, max_len=255)
+        kwargs: dict = {"AlarmName": name, "Namespace": i["namespace"], "MetricName": i["metricName"],
+                        "Period": int(i["period"]), "EvaluationPeriods": int(i["evaluationPeriods"]),
+                        "Threshold": float(i["threshold"]), "ComparisonOperator": i["comparisonOperator"],
+                        "TreatMissingData": i.get("treatMissingData") or "missing",
+                        "ActionsEnabled": bool(i.get("actionsEnabled", True)),
+                        "Dimensions": [{"Name": k, "Value": v} for k, v in (i.get("dimensions") or {}).items()],
+                        "AlarmActions": list(i.get("alarmActions") or []), "OKActions": list(i.get("okActions") or []),
+                        "InsufficientDataActions": list(i.get("insufficientDataActions") or [])}
+        for key, arg in (("statistic", "Statistic"), ("extendedStatistic", "ExtendedStatistic"), ("unit", "Unit"),
+                         ("alarmDescription", "AlarmDescription")):
+            if i.get(key):
+                kwargs[arg] = i[key]
+        if i.get("datapointsToAlarm"):
+            kwargs["DatapointsToAlarm"] = int(i["datapointsToAlarm"])
+        if i.get("tags"):
+            kwargs["Tags"] = _tags_list(i["tags"])
+        cw = self.client("cloudwatch", region)
+        cw.put_metric_alarm(**kwargs)
+        got = cw.describe_alarms(AlarmNames=[name])["MetricAlarms"]
+        if not got or got[0]["MetricName"] != kwargs["MetricName"] or got[0]["Namespace"] != kwargs["Namespace"]:
+            raise EmulatorError(f"{req.type} {req.name!r}: alarm reads back {got}")
+        out = dict(i, name=name, arn=got[0]["AlarmArn"], region=region, tagsAll=dict(i.get("tags") or {}),
+                   treatMissingData=kwargs["TreatMissingData"], actionsEnabled=kwargs["ActionsEnabled"])
+        return self._rec(req, region, name, out, name=name)
+
+    def _topic(self, req, region):
+        _check_known(req, {"name", "namePrefix", "fifoTopic", "policy", "displayName", "kmsMasterKeyId"})
+        i = req.inputs
+        name = i.get("name") or (i["namePrefix"] + terraform_unique_id("")[:26] if i.get("namePrefix")
+                                 else pulumi_autoname(req.name, max_len=256))
+        attrs = {a: str(i[k]).lower() if isinstance(i[k], bool) else _json_text(i[k]) if k == "policy" else str(i[k])
+                 for k, a in (("fifoTopic", "FifoTopic"), ("policy", "Policy"), ("displayName", "DisplayName"),
+                              ("kmsMasterKeyId", "KmsMasterKeyId"))
+                 if _present(i.get(k))}
+        kwargs: dict = {"Name": name, "Attributes": attrs}
+        if i.get("tags"):
+            kwargs["Tags"] = _tags_list(i["tags"])
+        arn = self.client("sns", region).create_topic(**kwargs)["TopicArn"]
+        out = dict(i, name=name, arn=arn, owner=arn.split(":")[4], region=region,
+                   fifoTopic=bool(i.get("fifoTopic", False)), tagsAll=dict(i.get("tags") or {}))
+        return self._rec(req, region, arn, out, arn=arn)
+
 
 _S3_HOSTED_ZONES = {"us-east-1": "Z3AQBSTGFYJSTF", "us-east-2": "Z2O1EMRO9K5GLX", "us-west-1": "Z2F56UZL2M1ACD",
                     "us-west-2": "Z3BJ6K6RIION7M", "eu-west-1": "Z1BKCTXD74EZPE", "eu-central-1": "Z21DNDUVLTQW6Q"}
@@ -773,6 +822,8 @@ _HANDLERS: dict[str, Callable] = {
     "aws:sqs/queue:Queue": LocalStackBackend._queue,
     "aws:sqs/queuePolicy:QueuePolicy": LocalStackBackend._queue_policy,
     "aws:sfn/stateMachine:StateMachine": LocalStackBackend._state_machine,
+    "aws:cloudwatch/metricAlarm:MetricAlarm": LocalStackBackend._metric_alarm,
+    "aws:sns/topic:Topic": LocalStackBackend._topic,
 }
 SUPPORTED_TYPES = tuple(_HANDLERS)
 
@@ -878,6 +929,10 @@ def _delete_facts(t: str, res_id: str, props: dict) -> dict:
                 "target_id": props.get("targetId")}
     if t == "aws:cloudwatch/eventRule:EventRule":
         return {"rule": props.get("name"), "bus": props.get("eventBusName") or "default"}
+    if t == "aws:cloudwatch/metricAlarm:MetricAlarm":
+        return {"name": props.get("name") or res_id}
+    if t == "aws:sns/topic:Topic":
+        return {"arn": props.get("arn") or res_id}
     return {}
 
 
@@ -953,6 +1008,13 @@ def delete_resource(backend: LocalStackBackend, t: str, res_id: str, props: dict
         return "deleted"
     if t == "aws:cloudwatch/eventRule:EventRule":
         _ignore_missing(lambda: ev.delete_rule(Name=d["rule"], EventBusName=d["bus"]), "ResourceNotFoundException")
+        return "deleted"
+    if t == "aws:cloudwatch/metricAlarm:MetricAlarm":
+        _ignore_missing(lambda: backend.client("cloudwatch", region).delete_alarms(AlarmNames=[d["name"]]),
+                        "ResourceNotFound")
+        return "deleted"
+    if t == "aws:sns/topic:Topic":
+        _ignore_missing(lambda: backend.client("sns", region).delete_topic(TopicArn=d["arn"]), "NotFound")
         return "deleted"
     raise StandInError(f"delete: resource type {t} is not served by the LocalStack backend")
 

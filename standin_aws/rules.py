@@ -313,6 +313,55 @@ RULES: dict[str, TypeRule] = {
     ),
 }
 
+def _alarm_period_problem(value: Any) -> Optional[str]:
+    if isinstance(value, (int, float)) and not isinstance(value, bool) and not (
+            value in (10, 30) or (value >= 60 and value % 60 == 0)):
+        return f"periods are 10, 30 or a multiple of 60 seconds, got {value:g}"
+    return None
+
+
+def _one_of(*valid: str) -> Callable[[Any], Optional[str]]:
+    return lambda value: None if value in valid else f"expected one of [{', '.join(valid)}], got {value!r}"
+
+
+def _alarm_arn(c: Ctx) -> str:
+    return f"arn:{c.partition}:cloudwatch:{c.region}:{c.account}:alarm:{c.get('name')}"
+
+
+def _topic_arn(c: Ctx) -> str:
+    return f"arn:{c.partition}:sns:{c.region}:{c.account}:{c.get('name')}"
+
+
+# Added for the component's alarms (components/alarms.py): the alarm and the topic it notifies.
+RULES.update({
+    "aws:cloudwatch/metricAlarm:MetricAlarm": TypeRule(
+        # AlarmName: 1-255 characters (PutMetricAlarm); printable ASCII here, the stricter side.
+        name=NameRule("name", 255, _pattern(r"[\x20-\x7e]+", "alarm names use printable ASCII characters"),
+                      prefix_field=None),
+        defaults={"actionsEnabled": True, "treatMissingData": "missing"}, tags=True,
+        computed={"arn": _alarm_arn}, id=lambda c: c.get("name"), replace_on_change=frozenset({"name"}),
+        checks={
+            "period": _alarm_period_problem,
+            "evaluationPeriods": _between(1, 100000),
+            "comparisonOperator": _one_of(
+                "GreaterThanOrEqualToThreshold", "GreaterThanThreshold", "LessThanThreshold",
+                "LessThanOrEqualToThreshold", "LessThanLowerOrGreaterThanUpperThreshold", "LessThanLowerThreshold",
+                "GreaterThanUpperThreshold"),
+            "treatMissingData": _one_of("missing", "ignore", "breaching", "notBreaching"),
+            "statistic": _one_of("SampleCount", "Average", "Sum", "Minimum", "Maximum"),
+        },
+    ),
+    "aws:sns/topic:Topic": TypeRule(
+        # CreateTopic: 1-256 ASCII letters, digits, '_' and '-' (FIFO topics end with .fifo).
+        name=NameRule("name", 256, _pattern(r"[A-Za-z0-9_-]+(\.fifo)?", "topic names use only letters, digits, "
+                                                                       "'-' and '_' (FIFO topics end with .fifo)")),
+        defaults={"fifoTopic": False}, tags=True,
+        computed={"arn": _topic_arn, "owner": lambda c: c.account}, id=_topic_arn,
+        replace_on_change=frozenset({"name", "namePrefix", "fifoTopic"}),
+        checks={"policy": _json_problem},
+    ),
+})
+
 GENERIC = TypeRule()
 
 

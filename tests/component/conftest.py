@@ -12,7 +12,7 @@ from typing import Any, Callable
 import pulumi
 import pytest
 
-from harness.mock_outputs import MockBackend
+from harness.mock_outputs import RULES, MockBackend, OutputRule
 from harness.runner import UNKNOWN, ResourceRequest, is_global_type
 
 ACCOUNT = "123456789012"
@@ -51,6 +51,21 @@ class Run:
         return next(r for r in self.resources if r.name == name)
 
 
+#: The harness's output rules, plus the types the alarms add (computed ARNs in AWS's documented formats). Kept here
+#: rather than in harness/mock_outputs.py: only these tests need them.
+MOCK_RULES = {
+    **RULES,
+    "aws:sns/topic:Topic": OutputRule(
+        auto_name="name", auto_name_max=256,
+        computed={"arn": lambda c: f"arn:{c.partition}:sns:{c.region}:{c.account}:{c.get('name')}"},
+        id=lambda c: f"arn:{c.partition}:sns:{c.region}:{c.account}:{c.get('name')}"),
+    "aws:cloudwatch/metricAlarm:MetricAlarm": OutputRule(
+        auto_name="name", auto_name_max=255,
+        computed={"arn": lambda c: f"arn:{c.partition}:cloudwatch:{c.region}:{c.account}:alarm:{c.get('name')}"},
+        id=lambda c: c.get("name")),
+}
+
+
 class RecordingMocks(pulumi.runtime.Mocks):
     """Records each registration; outputs come from the program runner's MockBackend (one table of AWS output rules).
 
@@ -60,7 +75,7 @@ class RecordingMocks(pulumi.runtime.Mocks):
 
     def __init__(self, run: Run, region: str, preview: bool):
         self.run, self.region, self.preview = run, region, preview
-        self.backend = MockBackend(account_id=ACCOUNT)
+        self.backend = MockBackend(account_id=ACCOUNT, rules=MOCK_RULES)
 
     def new_resource(self, args: pulumi.runtime.MockResourceArgs):
         inputs = dict(args.inputs)
@@ -99,7 +114,8 @@ class RecordingMonitor(pulumi.runtime.mocks.MockMonitor):
 
 
 OUTPUT_NAMES = ("bucket_name", "bucket_arn", "rule_name", "rule_arn", "role_arn", "event_pattern", "trail_name",
-                "trail_arn", "log_bucket_name", "dead_letter_queue_arn")
+                "trail_arn", "log_bucket_name", "dead_letter_queue_arn", "dead_letter_queue_url", "alarm_topic_arn",
+                "alarm_names")
 
 
 def run_program(build: Callable[[], Any], *, region: str = REGION, stack: str = "dev",

@@ -23,7 +23,8 @@ def test_cloudtrail_mode_creates_the_tutorial_design(deploy):
     run = deploy({})
     assert types(run) == sorted([
         "S3TriggeredStateMachine", "Bucket", *BUCKET_SETTINGS, "Bucket", *BUCKET_SETTINGS,  # upload + trail logs
-        "Trail", "EventRule", "EventTarget", "Role", "RolePolicy", "Queue", "QueuePolicy"])
+        "Trail", "EventRule", "EventTarget", "Role", "RolePolicy", "Queue", "QueuePolicy",
+        "Topic", *["MetricAlarm"] * 6])  # the alarms (on by default) and their topic
     assert run.resources[0].type == TYPE_TOKEN and run.resources[0].name == "uploads"
     assert all(r.name.startswith("uploads") for r in run.resources)
     assert run.outputs["trail_name"] == "uploads-dev-trail"

@@ -29,6 +29,11 @@ AWS = {
     "iam_role_policy": (r"[\w+=,.@-]+", 128),
     "sqs_queue": (r"[A-Za-z0-9_-]+", 80),
     "state_machine": (r"[^\s<>{}\[\]?*\"#%\\^|~`$&,;:/]+", 80),
+    # SNS CreateTopic: "Topic names must be made up of only uppercase and lowercase ASCII letters, numbers,
+    # underscores, and hyphens, and must be between 1 and 256 characters long."
+    "sns_topic": (r"[A-Za-z0-9_-]+", 256),
+    # CloudWatch PutMetricAlarm AlarmName: length 1-255; printable ASCII here (the stricter side).
+    "cloudwatch_alarm": (r"[\x20-\x7e]+", 255),
 }
 
 
@@ -138,7 +143,9 @@ def test_the_default_trail_name_names_the_stack_it_comes_from():
     ("a" * 48, EVENTBRIDGE_ALL_AUTO),
     # the underscore and dot break only the children these arguments do not create
     ("photo_uploads", {**EVENTBRIDGE_ALL_AUTO, "bucket_name": "photo-uploads"}),
-    ("uploads.v2", {**EVENTBRIDGE_ALL_AUTO, "dead_letter_queue": False}),
+    ("uploads.v2", {**EVENTBRIDGE_ALL_AUTO, "dead_letter_queue": False, "alarms": False}),
+    ("uploads.v2", {**EVENTBRIDGE_ALL_AUTO, "dead_letter_queue": False,
+                    "alarm_topic_arns": ["arn:aws:sns:us-east-2:123456789012:alerts"]}),
 ])
 def test_valid_names_deploy(name, extra):
     run = run_program(lambda: S3TriggeredStateMachine(name, {**ARGS, **extra}))
@@ -172,6 +179,7 @@ OPTIONS = st.fixed_dictionaries({}, optional={
     "bucket_name": st.just("given-bucket"),
     "role_arn": st.just("arn:aws:iam::123456789012:role/r"),
     "dead_letter_queue": st.booleans(),
+    "alarms": st.booleans(),
     "rule_name": st.just("GivenRule"),
     "trail_name": st.just("GivenTrail"),
 })
@@ -204,6 +212,10 @@ def test_every_accepted_name_yields_valid_child_names(name, extra, stack):
                   ("iam_role_policy", auto_name(f"{name}-role-start-execution", "iam_role_policy"))]
     if s.dead_letter_queue:
         names.append(("sqs_queue", auto_name(f"{name}-dlq", "sqs_queue")))
+    if s.alarms and s.alarm_topic_arns is None:
+        names.append(("sns_topic", auto_name(f"{name}-alarms", "sns_topic")))
+    if s.alarms:
+        names.append(("cloudwatch_alarm", auto_name(f"{name}-alarm-executions-timed-out", "cloudwatch_alarm")))
     for rule, child in names:
         assert aws_accepts(rule, child), (name, rule, child)
 
