@@ -10,8 +10,8 @@ CreateMultipartUpload, N x UploadPart, CompleteMultipartUpload), ask the policy 
   management events pays for whatever else happens in the region (--management-events, default 0), assuming that
   another trail already delivers the free first copy.
 
-Our two modes are not retyped here: the tutorial stack (this repository's __main__.py) is run under Pulumi mocks
-with harness.runner.run_program, and the trail it declares (CloudTrail mode) or the absence of one (EventBridge
+Our two modes are not retyped here: the tutorial stack (this repository's __main__.py) is deployed with the real
+Pulumi engine to the stand-in aws provider's offline backend (harness/stack.py), and the trail it declares (CloudTrail mode) or the absence of one (EventBridge
 mode) is what gets evaluated. The other configurations target the same bucket.
 
 Not counted, because every configuration pays them alike or because they are not CloudTrail charges: S3 requests
@@ -34,7 +34,7 @@ REPO = Path(__file__).resolve().parent.parent
 if str(REPO) not in sys.path:
     sys.path.insert(0, str(REPO))
 
-from harness.runner import run_program  # noqa: E402
+from harness.stack import ThrowawayStack  # noqa: E402
 from policies.s3_trigger.selectors import (  # noqa: E402
     multipart_billed_events, multipart_event_names, trail_logs_event, trail_logs_management_events)
 
@@ -53,13 +53,14 @@ class Config:
 
 
 def stack_trail(delivery: str) -> tuple[str, Optional[dict]]:
-    """Run the tutorial stack under mocks; return the upload bucket's name and the trail's inputs (None: no trail)."""
-    run = run_program(REPO, config={"delivery": delivery}, preview=False)
-    bucket = run.outputs["bucketName"]
-    trails = run.of_type(TRAIL_TYPE)
+    """Deploy the tutorial stack offline; return the upload bucket's name and the trail's inputs (None: no trail)."""
+    with ThrowawayStack(REPO, config={"delivery": delivery}) as stack:
+        stack.up()
+        bucket = stack.outputs()["bucketName"]
+        trails = [r for r in stack.resources() if r["type"] == TRAIL_TYPE]
     if len(trails) > 1:
         raise SystemExit(f"expected at most one trail in {delivery} mode, found {len(trails)}")
-    return bucket, (trails[0].inputs if trails else None)
+    return bucket, (trails[0]["inputs"] if trails else None)
 
 
 def basic_trail(bucket: str, read_write_type: str, management: bool) -> dict:
@@ -83,7 +84,7 @@ def configurations() -> tuple[list[Config], str]:
                "basic, defaults: ReadWriteType.ALL, includeManagementEvents true"),
         Config("basic write-only selector", basic_trail(bucket, "WriteOnly", False),
                "basic, WriteOnly, management off"),
-        Config("ours, CloudTrail mode", ours, "advanced, from the tutorial stack under mocks"),
+        Config("ours, CloudTrail mode", ours, "advanced, from the tutorial stack deployed with the real engine (stand-in provider, offline)"),
         Config("ours, EventBridge mode", None, "no trail (S3 EventBridge notification)"),
     ], bucket
 

@@ -19,7 +19,7 @@ import subprocess
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable, Mapping, Optional, Sequence
+from typing import Iterable, Mapping, Optional, Sequence, TextIO
 
 import yaml
 
@@ -82,8 +82,10 @@ class ThrowawayStack:
         env.update(self.extra_env)
         return env
 
-    def pulumi(self, *args: str, check: bool = True, timeout: float = 900, stack_args: bool = True) -> Result:
-        """`scripts/pulumi -C PROGRAM [--stack S --config-file F] ARGS --non-interactive`."""
+    def pulumi(self, *args: str, check: bool = True, timeout: float = 900, stack_args: bool = True,
+               stream: Optional[TextIO] = None) -> Result:
+        """`scripts/pulumi -C PROGRAM [--stack S --config-file F] ARGS --non-interactive`. With `stream`, the
+        engine's output is copied there line by line as it comes (progress), and still returned."""
         full = ["-C", str(self.program)]
         full += list(args)
         if stack_args:
@@ -91,11 +93,28 @@ class ThrowawayStack:
             if args and args[0] in _TAKES_CONFIG_FILE:
                 full += ["--config-file", str(self.config_file)]
         full += ["--non-interactive"]
+        if stream is not None:
+            return self._streamed(full, stream, check)
         proc = subprocess.run([str(PULUMI), *full], capture_output=True, text=True, env=self.env(), timeout=timeout,
                               stdin=subprocess.DEVNULL)
         result = Result(proc.returncode, proc.stdout, proc.stderr)
         if check and proc.returncode != 0:
             raise StackError(full, proc)
+        return result
+
+    def _streamed(self, full: list[str], stream: TextIO, check: bool) -> Result:
+        proc = subprocess.Popen([str(PULUMI), *full], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                                env=self.env(), stdin=subprocess.DEVNULL)
+        lines = []
+        assert proc.stdout is not None
+        for line in proc.stdout:
+            lines.append(line)
+            stream.write(line)
+            stream.flush()
+        proc.wait()
+        result = Result(proc.returncode, "".join(lines), "")
+        if check and proc.returncode != 0:
+            raise StackError(full, subprocess.CompletedProcess(full, proc.returncode, result.stdout, ""))
         return result
 
     # ---------------------------------------------------------------------------------------------- lifecycle
@@ -179,7 +198,13 @@ class ThrowawayStack:
     def remove(self) -> None:
         """Forget the stack (after destroy) and its workdir."""
         if self.created:
-            self.pulumi("stack", "rm", "--yes", "--force", check=False)
+            # `pulumi stack rm` also deletes Pulumi.<stack>.yaml next to the Pulumi.yaml it runs on: run it on the
+            # shadow copy in the workdir, never on the program (whose own stack file must survive).
+            shadow = self.config_file.parent
+            shutil.copy(self.program / "Pulumi.yaml", shadow / "Pulumi.yaml")
+            subprocess.run([str(PULUMI), "-C", str(shadow), "stack", "rm", self.stack, "--yes", "--force",
+                            "--non-interactive"], capture_output=True, text=True, env=self.env(),
+                           stdin=subprocess.DEVNULL, timeout=120)
         if self._own_workdir:
             shutil.rmtree(self.workdir, ignore_errors=True)
 

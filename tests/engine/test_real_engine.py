@@ -50,16 +50,19 @@ def test_fixture_programs_get_their_mandatory_verdict_from_the_real_engine(progr
 
 
 @pytest.mark.parametrize("program", sorted(BROKEN) + list(GOOD))
-def test_differential_old_gate_agrees_with_the_real_engine(program):
-    """Differential: the in-process gate (harness.gate, Pulumi's mocks and our own analyzer client) must reach the
-    real engine's mandatory verdict on every fixture. Where they disagree, the engine is right."""
-    from harness.gate import run_gate  # noqa: PLC0415
+def test_differential_gate_command_agrees_with_the_engines_events(program):
+    """Differential: `python -m harness preview` (the engine's human output, exit code read from it) reaches the
+    verdict the engine's own JSON events give, on every fixture."""
+    import subprocess  # noqa: PLC0415
+    import sys  # noqa: PLC0415
 
     with ThrowawayStack(PROGRAMS / program) as stack:
         engine = stack.judge().policies()
-    gate = run_gate(PROGRAMS / program, policy_packs=[str(POLICIES)], preview=True)
-    assert gate.error is None, gate.error
-    assert {d.policy for d in gate.mandatory} == engine
+    proc = subprocess.run([sys.executable, "-m", "harness", "preview", str(PROGRAMS / program), "--policy-pack",
+                           str(POLICIES)], cwd=ROOT, capture_output=True, text=True, timeout=600)
+    assert proc.returncode == (1 if engine else 0), proc.stdout[-3000:] + proc.stderr
+    for policy in engine:
+        assert f"[mandatory]  {policy}" in proc.stdout
 
 
 def test_fresh_stack_needs_no_config():
