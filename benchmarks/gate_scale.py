@@ -1,28 +1,21 @@
-"""How the offline policy gate scales with stack size: our policy pack against an empty pack, side by side.
+"""The real engine's `pulumi preview`, with our policy pack against an empty pack, side by side, as the stack grows.
 
-For each size N (default 10, 100, 1000) it writes a Pulumi program in a temporary directory that creates one state
-machine and N ``S3TriggeredStateMachine`` instances (imported from this repository's ``components``), runs it once
-through the runner in preview mode, then runs the analyzer protocol on that same resource graph with
+For each size N (default 1, 10, 100) it writes a program with one state machine and N `S3TriggeredStateMachine`
+instances, creates a throwaway stack (harness/stack.py: real CLI, stand-in aws provider, offline backend), and runs
+`pulumi preview --policy-pack P` alternately with the empty pack (tests/fixtures/packs/empty: one trivial policy)
+and with ours (policies/), `--repeat` times each. It prints, per size, the resources, the median wall time of each,
+the ratio ours/empty, and the time per resource, then how time grows from one size to the next.
 
-* the empty pack (``tests/fixtures/packs/empty``: one trivial policy that reports nothing), which measures the
-  protocol itself: starting the pack, one ``Analyze`` call per custom resource, one ``AnalyzeStack`` call;
-* our pack (``policies/``).
+A measurement, not a test: nothing here asserts a time.
 
-It prints, per size: resources, program time, each pack's analysis time (start + Analyze + AnalyzeStack), the ratio
-our/empty of the analysis and of the whole gate (program + analysis), and the time per resource; then a linearity
-check (time per resource across sizes). The goal (issue 4): our pack adds less than 50% over the empty pack at 1,000
-instances, and time grows linearly with the number of resources.
-
-This is a measurement, not a test: nothing here asserts a time.
-
-    .venv/bin/python benchmarks/gate_scale.py                     # 10, 100, 1000 instances
-    .venv/bin/python benchmarks/gate_scale.py --sizes 10,100 --repeat 3 --delivery eventbridge
+    .venv/bin/python benchmarks/gate_scale.py                       # 1, 10, 100 instances, 3 runs each
+    .venv/bin/python benchmarks/gate_scale.py --sizes 1,10 --repeat 5 --delivery eventbridge
 """
 
 from __future__ import annotations
 
 import argparse
-import json
+import os
 import statistics
 import sys
 import tempfile
@@ -33,8 +26,7 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from harness.analyzer import analyze_run  # noqa: E402
-from harness.runner import run_program  # noqa: E402
+from harness.stack import ThrowawayStack  # noqa: E402
 
 EMPTY_PACK = ROOT / "tests" / "fixtures" / "packs" / "empty"
 OUR_PACK = ROOT / "policies"
@@ -48,138 +40,67 @@ import pulumi_aws as aws
 from components import S3TriggeredStateMachine
 
 config = pulumi.Config()
-instances = config.require_int("instances")
-delivery = config.require("delivery")
 role = aws.iam.Role("machine-role", assume_role_policy=json.dumps({
     "Version": "2012-10-17",
     "Statement": [{"Effect": "Allow", "Principal": {"Service": "states.amazonaws.com"}, "Action": "sts:AssumeRole"}]}))
 machine = aws.sfn.StateMachine("machine", role_arn=role.arn, definition=json.dumps(
     {"StartAt": "Hello", "States": {"Hello": {"Type": "Pass", "End": True}}}))
-for i in range(instances):
-    S3TriggeredStateMachine(f"t{i}", {"state_machine_arn": machine.arn, "delivery": delivery})
+for i in range(config.require_int("instances")):
+    S3TriggeredStateMachine(f"t{i}", {"state_machine_arn": machine.arn, "delivery": config.require("delivery")})
 '''
 
 
-_INVOKES = ("get_caller_identity", "get_partition", "get_region")
-
-
-def memoize_invokes() -> None:
-    """What-if: answer each synchronous AWS invoke once per process (keyed on its arguments).
-
-    Each synchronous invoke (``aws.get_caller_identity()`` rather than ``..._output()``) pumps the event loop through
-    ``pulumi.runtime.sync_await._sync_await``, whose cost grows with the work already queued, so N components that
-    each make three such calls cost O(N^2). This patch shows the gate's time once that is avoided; it changes the
-    program under test, so its figures are labelled as such.
-    """
-    import pulumi_aws as aws  # noqa: PLC0415
-
-    for name in _INVOKES:
-        original = getattr(aws, name)
-        cache: dict = {}
-
-        def cached(*args, __original=original, __cache=cache, **kwargs):
-            opts = kwargs.get("opts")
-            key = (repr(args), repr({k: v for k, v in kwargs.items() if k != "opts"}),
-                   getattr(getattr(opts, "provider", None), "urn", None) if opts is not None else None)
-            if key not in __cache:
-                __cache[key] = __original(*args, **kwargs)
-            return __cache[key]
-
-        setattr(aws, name, cached)
-
-
 def write_program(directory: Path) -> Path:
+    directory.mkdir(parents=True, exist_ok=True)
     (directory / "Pulumi.yaml").write_text(
-        "name: gate-scale\nruntime: python\nconfig:\n  aws:region:\n    value: us-east-2\n")
+        "name: engine-preview-bench\nruntime: python\nconfig:\n  aws:region:\n    value: us-east-2\n")
     (directory / "__main__.py").write_text(PROGRAM)
     return directory
 
 
-def measure(size: int, delivery: str, repeat: int, program_dir: Path, call_timeout: float = 3600.0) -> dict:
-    started = time.perf_counter()
-    run = run_program(program_dir, config={"instances": str(size), "delivery": delivery})
-    program_s = time.perf_counter() - started
-    custom = sum(1 for r in run.resources if r.custom and not r.is_provider)
-    row = {"instances": size, "resources": len(run.resources), "customResources": custom, "programSeconds": program_s}
-    for label, pack in (("empty", EMPTY_PACK), ("ours", OUR_PACK)):
-        times, detail = [], None
-        for _ in range(repeat):
-            started = time.perf_counter()
-            result = analyze_run(run, pack, call_timeout=call_timeout)
-            times.append(time.perf_counter() - started)
-            detail = result
-        row[label] = {
-            "seconds": statistics.median(times),
-            "start": detail.seconds_start, "analyze": detail.seconds_analyze,
-            "analyzeStack": detail.seconds_analyze_stack,
-            "mandatory": len(detail.mandatory), "advisory": len(detail.advisory),
-        }
-    row["ratioAnalysis"] = row["ours"]["seconds"] / row["empty"]["seconds"]
-    row["ratioGate"] = (program_s + row["ours"]["seconds"]) / (program_s + row["empty"]["seconds"])
-    row["msPerResourceOurs"] = 1000 * (program_s + row["ours"]["seconds"]) / row["resources"]
-    row["msPerResourceEmpty"] = 1000 * (program_s + row["empty"]["seconds"]) / row["resources"]
-    return row
-
-
-def main(argv=None) -> int:
-    parser = argparse.ArgumentParser(
-        description="Measure the offline policy gate (python -m harness preview) on stacks of N component instances: "
-                    "our pack (policies/) against an empty pack with one trivial policy. Prints ratios and the time "
-                    "per resource. Not a test: it asserts nothing.")
-    parser.add_argument("--sizes", default="10,100,1000",
-                        help="comma-separated numbers of S3TriggeredStateMachine instances (default 10,100,1000)")
-    parser.add_argument("--delivery", choices=("cloudtrail", "eventbridge"), default="cloudtrail",
-                        help="the component's delivery mode (default cloudtrail, the larger graph)")
-    parser.add_argument("--repeat", type=int, default=1,
-                        help="analysis runs per pack and size; the median is reported (default 1)")
-    parser.add_argument("--json", metavar="FILE", help="also write the measurements as JSON to FILE")
-    parser.add_argument("--call-timeout", type=float, default=3600.0, metavar="SECONDS",
-                        help="per analyzer call (AnalyzeStack on 1,000 instances is long); default 3600")
-    parser.add_argument("--memoize-invokes", action="store_true",
-                        help="what-if: answer the component's synchronous invokes (getCallerIdentity, getPartition, "
-                             "getRegion) once per process instead of once per instance; each synchronous invoke "
-                             "costs time proportional to the queued work, which makes large programs quadratic")
-    args = parser.parse_args(argv)
-    if args.memoize_invokes:
-        memoize_invokes()
-    sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
-
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--sizes", default="1,10,100")
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--delivery", default="cloudtrail", choices=("cloudtrail", "eventbridge"))
+    args = parser.parse_args()
+    sizes = [int(s) for s in args.sizes.split(",")]
+    os.environ.setdefault("PYTHONPATH", str(ROOT))
+    print(f"real pulumi preview, stand-in aws provider (offline); delivery={args.delivery}; {args.repeat} runs each, "
+          f"alternating packs; load average {os.getloadavg()[0]:.2f}", flush=True)
     rows = []
-    with tempfile.TemporaryDirectory(prefix="gate-scale-") as tmp:
-        program_dir = write_program(Path(tmp))
-        header = (f"{'instances':>9} {'resources':>9} {'program s':>9} {'empty s':>8} {'ours s':>8} "
-                  f"{'ours/empty':>10} {'gate ratio':>10} {'ms/res ours':>11} {'ms/res empty':>12}  verdicts")
-        print(f"gate scale, delivery={args.delivery}, preview mode, repeat={args.repeat}"
-              + (", invokes memoized (what-if, program changed)" if args.memoize_invokes else ""))
-        print(header)
-        for size in sizes:
-            row = measure(size, args.delivery, args.repeat, program_dir, args.call_timeout)
-            rows.append(row)
-            print(f"{size:>9} {row['resources']:>9} {row['programSeconds']:>9.2f} {row['empty']['seconds']:>8.2f} "
-                  f"{row['ours']['seconds']:>8.2f} {row['ratioAnalysis']:>10.2f} {row['ratioGate']:>10.2f} "
-                  f"{row['msPerResourceOurs']:>11.2f} {row['msPerResourceEmpty']:>12.2f}  "
-                  f"{row['ours']['mandatory']} mandatory, {row['ours']['advisory']} advisory", flush=True)
+    with tempfile.TemporaryDirectory(prefix="engine-bench-") as tmp:
+        program = write_program(Path(tmp) / "program")
+        for n in sizes:
+            env = {"PYTHONPATH": str(ROOT) + os.pathsep + os.environ.get("PYTHONPATH", "")}
+            with ThrowawayStack(program, workdir=Path(tmp) / f"n{n}", env=env,
+                                config={"instances": str(n), "delivery": args.delivery}) as stack:
+                times: dict[str, list[float]] = {"empty": [], "ours": []}
+                resources = 0
+                for i in range(args.repeat):
+                    for label, pack in (("empty", EMPTY_PACK), ("ours", OUR_PACK)):
+                        start = time.perf_counter()
+                        result = stack.preview("--json", policy_packs=[pack])
+                        elapsed = time.perf_counter() - start
+                        if result.returncode != 0:
+                            print(result.output[-3000:], file=sys.stderr)
+                            raise SystemExit(f"preview with the {label} pack failed at N={n}")
+                        if not resources:
+                            import json  # noqa: PLC0415
+
+                            resources = sum(json.loads(result.stdout)["changeSummary"].values())
+                        times[label].append(elapsed)
+                        print(f"  N={n:<4} run {i + 1} {label:<5} {elapsed:7.2f} s", flush=True)
+            empty, ours = statistics.median(times["empty"]), statistics.median(times["ours"])
+            rows.append((n, resources, empty, ours))
     print()
-    for row in rows:
-        ours, empty = row["ours"], row["empty"]
-        print(f"{row['instances']:>5} instances: ours start {ours['start']:.2f}s, Analyze {ours['analyze']:.2f}s "
-              f"({row['customResources']} calls), AnalyzeStack {ours['analyzeStack']:.2f}s | empty start "
-              f"{empty['start']:.2f}s, Analyze {empty['analyze']:.2f}s, AnalyzeStack {empty['analyzeStack']:.2f}s")
-    if len(rows) >= 2:
-        first, last = rows[0], rows[-1]
-        growth = last["resources"] / first["resources"]
-        for label in ("ours", "empty"):
-            t0 = first["programSeconds"] + first[label]["seconds"]
-            t1 = last["programSeconds"] + last[label]["seconds"]
-            print(f"linearity ({label}): resources x{growth:.0f}, gate time x{t1 / t0:.1f} "
-                  f"(ms per resource {1000 * t0 / first['resources']:.2f} -> {1000 * t1 / last['resources']:.2f})")
-        biggest = rows[-1]
-        verdict = "meets" if biggest["ratioAnalysis"] < 1.5 else "misses"
-        print(f"goal: our pack adds {100 * (biggest['ratioAnalysis'] - 1):.0f}% over the empty pack's analysis "
-              f"({100 * (biggest['ratioGate'] - 1):.0f}% over the whole gate) at {biggest['instances']} instances: "
-              f"{verdict} the < 50% goal")
-    if args.json:
-        Path(args.json).write_text(json.dumps(rows, indent=2))
+    print("| instances | resources | empty pack (s) | our pack (s) | ours / empty | ms per resource (ours) |")
+    print("| ---: | ---: | ---: | ---: | ---: | ---: |")
+    for n, res, empty, ours in rows:
+        print(f"| {n} | {res} | {empty:.2f} | {ours:.2f} | {ours / empty:.2f}x | {1000 * ours / res:.1f} |")
+    print()
+    for (n1, r1, e1, o1), (n2, r2, e2, o2) in zip(rows, rows[1:]):
+        print(f"N {n1} -> {n2}: resources x{r2 / r1:.1f}, empty pack x{e2 / e1:.2f}, our pack x{o2 / o1:.2f}")
     return 0
 
 
