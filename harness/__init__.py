@@ -1,3 +1,3 @@
-"""Local stand-ins for the Pulumi engine: run a program under mocks (runner), answer it with faithful AWS outputs
-(mock_outputs), drive a policy pack over the analyzer protocol (analyzer), and the offline policy gate (gate).
-The command line is ``python -m harness`` (see harness.cli)."""
+"""Proof tooling that drives Pulumi's own engine: throwaway stacks through the real CLI (`stack`), the offline policy
+gate over `pulumi preview --policy-pack` (`gate`), the LocalStack launcher (`localstack`) and the demo (`demo`).
+The stand-in aws provider the engine runs against is `standin_aws/`. The command line is ``python -m harness``."""

@@ -12,8 +12,9 @@ from typing import Any, Callable
 import pulumi
 import pytest
 
-from harness.mock_outputs import RULES, MockBackend, OutputRule
-from harness.runner import UNKNOWN, ResourceRequest, is_global_type
+from standin_aws import rules
+from standin_aws.offline import OfflineBackend
+from standin_aws.rules import UNKNOWN
 
 ACCOUNT = "123456789012"
 REGION = "us-east-2"
@@ -51,23 +52,9 @@ class Run:
         return next(r for r in self.resources if r.name == name)
 
 
-#: The harness's output rules, plus the types the alarms add (computed ARNs in AWS's documented formats). Kept here
-#: rather than in harness/mock_outputs.py: only these tests need them.
-MOCK_RULES = {
-    **RULES,
-    "aws:sns/topic:Topic": OutputRule(
-        auto_name="name", auto_name_max=256,
-        computed={"arn": lambda c: f"arn:{c.partition}:sns:{c.region}:{c.account}:{c.get('name')}"},
-        id=lambda c: f"arn:{c.partition}:sns:{c.region}:{c.account}:{c.get('name')}"),
-    "aws:cloudwatch/metricAlarm:MetricAlarm": OutputRule(
-        auto_name="name", auto_name_max=255,
-        computed={"arn": lambda c: f"arn:{c.partition}:cloudwatch:{c.region}:{c.account}:alarm:{c.get('name')}"},
-        id=lambda c: c.get("name")),
-}
-
-
 class RecordingMocks(pulumi.runtime.Mocks):
-    """Records each registration; outputs come from the program runner's MockBackend (one table of AWS output rules).
+    """Records each registration; the stand-in aws provider's rules (standin_aws/rules.py, the one table of per-type
+    AWS rules the real engine's tests use too) give the provider's Check (defaults, auto-names, refusals) and outputs.
 
     In preview, the backend leaves ids and computed outputs unknown; they are left out of the state here, which is
     how Pulumi's mocks mark an output unknown.
@@ -75,15 +62,17 @@ class RecordingMocks(pulumi.runtime.Mocks):
 
     def __init__(self, run: Run, region: str, preview: bool):
         self.run, self.region, self.preview = run, region, preview
-        self.backend = MockBackend(account_id=ACCOUNT, rules=MOCK_RULES)
+        self.backend = OfflineBackend()
 
     def new_resource(self, args: pulumi.runtime.MockResourceArgs):
         inputs = dict(args.inputs)
-        region = None if is_global_type(args.typ) else inputs.get("region", self.region)
-        request = ResourceRequest(type=args.typ, name=args.name, urn=f"urn:pulumi:dev::test::{args.typ}::{args.name}",
-                                  inputs=inputs, region=region, custom=True, parent=None, provider=None)
-        request.inputs = self.backend.check(request, self.preview)
-        resource_id, outputs = self.backend.create(request, self.preview)
+        urn = f"urn:pulumi:dev::test::{args.typ}::{args.name}"
+        checked = rules.check(args.typ, args.name, urn, {}, inputs, b"", preview=self.preview)
+        if checked.failures:  # as the provider refuses them: the component must never send these
+            raise ValueError(f"{args.typ} {args.name!r}: " + "; ".join(reason for _, reason in checked.failures))
+        region = inputs.get("region") or self.region
+        resource_id, outputs = rules.outputs(args.typ, args.name, checked.inputs, region, ACCOUNT,
+                                             preview=self.preview)
         outputs = {k: v for k, v in outputs.items() if v != UNKNOWN}
         self.run.resources.append(Registered(args.typ, args.name, inputs, outputs))
         return resource_id, outputs
