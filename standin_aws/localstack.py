@@ -24,7 +24,7 @@ from typing import Any, Callable
 
 import boto3
 from botocore.config import Config
-from botocore.exceptions import ClientError
+from botocore.exceptions import ClientError, EndpointConnectionError
 
 DEFAULT_REGION = "us-east-2"
 GLOBAL_REGION = "us-east-1"  # where IAM and STS calls go
@@ -341,7 +341,10 @@ class LocalStackBackend(Backend):
 
     def identity(self) -> dict:
         if self._identity is None:
-            self._identity = self.client("sts", GLOBAL_REGION).get_caller_identity()
+            try:
+                self._identity = self.client("sts", GLOBAL_REGION).get_caller_identity()
+            except EndpointConnectionError as e:
+                raise self._unreachable("aws:index/getCallerIdentity", "invoke") from e
         return self._identity
 
     # -------------------------------------------------------------------------------------------- protocol
@@ -358,6 +361,8 @@ class LocalStackBackend(Backend):
             return _HANDLERS[type_](self, req, region)
         except ClientError as e:
             raise StandInError(f"{type_} {name!r}: LocalStack refused it: {e}") from e
+        except EndpointConnectionError as e:
+            raise self._unreachable(type_, name) from e
 
     def update(self, type_: str, name: str, res_id: str, olds: dict, news: dict, region: str) -> dict:
         req = Request(type_, name, news)
@@ -370,12 +375,20 @@ class LocalStackBackend(Backend):
             return _HANDLERS[type_](self, req, region)[1]
         except ClientError as e:
             raise StandInError(f"{type_} {name!r}: LocalStack refused the update: {e}") from e
+        except EndpointConnectionError as e:
+            raise self._unreachable(type_, name) from e
 
     def delete(self, type_: str, name: str, res_id: str, props: dict, region: str) -> None:
         try:
             delete_resource(self, type_, res_id, props, region)
         except ClientError as e:
             raise StandInError(f"{type_} {name!r}: LocalStack refused the delete: {e}") from e
+        except EndpointConnectionError as e:
+            raise self._unreachable(type_, name) from e
+
+    def _unreachable(self, type_: str, name: str) -> StandInError:
+        return StandInError(f"{type_} {name!r}: no LocalStack answers at AWS_ENDPOINT_URL={self.endpoint}: start one "
+                            "(.venv/bin/python -m harness.localstack prints its endpoint) or fix the URL")
 
     def read(self, type_: str, res_id: str, props: dict, region: str):
         return props
