@@ -1,12 +1,14 @@
 """The component's arguments: their types and defaults, and the checks that run before anything is registered."""
 
-from __future__ import annotations
+# No `from __future__ import annotations` here: the annotations must be real types at run time, because
+# component-package/ infers the component's schema for other languages from them (strings are not understood).
 
 import re
 from types import MappingProxyType
 from typing import Mapping, NamedTuple, Optional, Sequence, TypedDict
 
 import pulumi
+from typing_extensions import Required  # typing.Required needs Python 3.11; pulumi depends on typing_extensions
 
 from . import alarms as alarm_docs
 from .arns import PARTITIONS, parse_arn
@@ -24,7 +26,7 @@ DELIVERIES = (CLOUDTRAIL, EVENTBRIDGE)
 class S3TriggeredStateMachineArgs(TypedDict, total=False):
     """Arguments of `S3TriggeredStateMachine`. A plain dict with these keys works too."""
 
-    state_machine_arn: pulumi.Input[str]
+    state_machine_arn: Required[pulumi.Input[str]]
     """Required. ARN of the state machine that each new object starts."""
     bucket_name: Optional[str]
     """Name of the upload bucket to create. Default: a unique name generated from the component's name."""

@@ -4,7 +4,8 @@ Reading order follows the data: upload bucket -> trail (CloudTrail mode) -> rule
 -> the state machine that the caller owns.
 """
 
-from __future__ import annotations
+# No `from __future__ import annotations` here: the annotations must be real types at run time, because
+# component-package/ infers the component's schema for other languages from them (strings are not understood).
 
 import json
 import weakref
