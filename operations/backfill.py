@@ -95,7 +95,7 @@ def default_cutoff(sqs: Any, queue_url: Optional[str]) -> Optional[dt.datetime]:
 def run_backfill(*, s3: Any, sfn: Any, bucket: str, state_machine_arn: str, input_format: str, delivery: str,
                  key_prefix: str = "", key_suffix: str = "", cutoff: Optional[dt.datetime] = None,
                  start_after: Optional[str] = None, limit: Optional[int] = None, dry_run: bool = False,
-                 rate: float = 25.0, out: Optional[TextIO] = None,
+                 rate: float = 25.0, key_encoding: str = "raw", out: Optional[TextIO] = None,
                  starter: Optional[Starter] = None, progress_every: int = 100) -> BackfillSummary:
     write: Callable[[str], None] = (lambda line: print(line, file=out, flush=True))
     description = check_state_machine(sfn, state_machine_arn)
@@ -134,7 +134,7 @@ def run_backfill(*, s3: Any, sfn: Any, bucket: str, state_machine_arn: str, inpu
             event = backfill_event(delivery, bucket=bucket, key=key, size=version.get("Size"),
                                    etag=version.get("ETag"), version_id=version_id,
                                    last_modified=iso_time(version["LastModified"]), region=region, account=account,
-                                   partition=_partition(state_machine_arn))
+                                   partition=_partition(state_machine_arn), key_encoding=key_encoding)
             document = execution_input(input_format, delivery, event)
             name = backfill_execution_name(bucket, key, version_id)
             summary.last_key = key

@@ -59,6 +59,9 @@ def _parser() -> argparse.ArgumentParser:
                            "the dead-letter queue's creation time (the trigger's deployment)")
     when.add_argument("--all-objects", action="store_true",
                       help="no cutoff: objects uploaded since the deployment get a second execution")
+    backfill.add_argument("--key-encoding", choices=("raw", "url"), default="raw",
+                          help="EventBridge mode: the key in synthesized events as stored (raw, default) or "
+                               "percent-encoded (url)")
     backfill.add_argument("--start-after", metavar="KEY", help="resume after this key (the summary prints it)")
     return parser
 
@@ -99,11 +102,13 @@ class Clients:
         return self._made[service]
 
 
-def _from_target(clients: Clients, rule_name: str) -> dict:
+def _from_target(clients: Clients, rule_name: str, stderr: Any) -> dict:
     """What the rule's target says: its state machine, whether it transforms the input, its dead-letter queue."""
     try:
         targets = clients("events").list_targets_by_rule(Rule=rule_name)["Targets"]
-    except Exception:  # best effort: flags and outputs can say the same
+    except Exception as error:  # best effort: flags and outputs can say the same
+        print(f"note: could not read the targets of rule {rule_name!r} ({error}); give --input-format and "
+              "--state-machine-arn if they are missing", file=stderr, flush=True)
         return {}
     states = [t for t in targets if ":states:" in t.get("Arn", "")]
     if len(states) != 1:
@@ -126,7 +131,7 @@ def _queue_url(clients: Clients, queue_arn: str) -> Optional[str]:
         raise OperationError(f"the dead-letter queue {queue_arn} was not found: {error}") from error
 
 
-def _settings(args: argparse.Namespace, stdin: Any) -> tuple[dict, Clients]:
+def _settings(args: argparse.Namespace, stdin: Any, stderr: Any) -> tuple[dict, Clients]:
     outputs = _read_outputs(args.stack_outputs, stdin)
     flags = {k: getattr(args, k, None) for k in ("state_machine_arn", "rule_name", "input_format", "delivery",
                                                  "queue_url", "bucket", "key_prefix", "key_suffix")}
@@ -135,7 +140,7 @@ def _settings(args: argparse.Namespace, stdin: Any) -> tuple[dict, Clients]:
         region_of(settings.get("queue_arn") or "")
     clients = Clients(region, args.endpoint_url)
     if settings.get("rule_name") and (not settings.get("input_format") or not settings.get("state_machine_arn")):
-        settings = merge_settings(_from_target(clients, settings["rule_name"]), settings)
+        settings = merge_settings(_from_target(clients, settings["rule_name"], stderr), settings)
     if not region and settings.get("state_machine_arn"):
         clients = Clients(region_of(settings["state_machine_arn"]), args.endpoint_url)
     if not settings.get("queue_url") and settings.get("queue_arn"):
@@ -157,7 +162,7 @@ def main(argv: Optional[Sequence[str]] = None, stdin: Any = None, stdout: Any = 
             raise OperationError("--limit must be at least 1")
         if args.rate <= 0:
             raise OperationError("--rate must be above 0")
-        settings, clients = _settings(args, stdin)
+        settings, clients = _settings(args, stdin, stderr)
         if args.command == "redrive":
             from .redrive import run_redrive, summary_json  # noqa: PLC0415
             problem = settings_problem(settings, ("queue_url", "input_format"))
@@ -189,7 +194,7 @@ def main(argv: Optional[Sequence[str]] = None, stdin: Any = None, stdout: Any = 
                                    key_prefix=settings.get("key_prefix") or "",
                                    key_suffix=settings.get("key_suffix") or "", cutoff=cutoff,
                                    start_after=args.start_after, limit=args.limit, dry_run=args.dry_run,
-                                   rate=args.rate, out=stdout)
+                                   rate=args.rate, key_encoding=args.key_encoding, out=stdout)
         _write_summary(args.summary, summary_json(summary))
         return 1 if summary.failed else 0
     except OperationError as error:

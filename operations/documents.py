@@ -118,9 +118,23 @@ def _partition(state_machine_arn: str) -> str:
     return parts[1] if len(parts) > 1 and parts[1] else "aws"
 
 
+KEY_ENCODINGS = ("raw", "url")
+
+
+def event_key(key: str, encoding: str = "raw") -> str:
+    """The key as the synthesized event carries it: as stored ("raw"), or percent-encoded with '/' kept ("url",
+    what LocalStack 4.8.1 puts in its S3 EventBridge events)."""
+    if encoding == "url":
+        from urllib.parse import quote  # noqa: PLC0415
+        return quote(key, safe="/")
+    if encoding == "raw":
+        return key
+    raise ValueError(f"unknown key encoding {encoding!r}; valid values are {', '.join(KEY_ENCODINGS)}")
+
+
 def backfill_event(delivery: str, *, bucket: str, key: str, size: Optional[int], etag: Optional[str],
                    version_id: Optional[str], last_modified: str, region: str, account: str,
-                   partition: str = "aws") -> dict:
+                   partition: str = "aws", key_encoding: str = "raw") -> dict:
     """The event the trigger would have received had the object been uploaded now, in the delivery mode's shape,
     clearly marked as synthesized by a backfill:
 
@@ -128,10 +142,12 @@ def backfill_event(delivery: str, *, bucket: str, key: str, size: Optional[int],
     - the S3 operation (`detail.reason` / `detail.eventName`) is "Backfill";
     - `detail.s3TriggeredStateMachineBackfill` is `{"synthesized": true, "tool": ..., "versionId": ...}`.
 
-    The key is the object's key as S3 lists it (not URL-encoded: EventBridge and CloudTrail events carry raw keys,
-    unlike classic S3 notifications). Deterministic: the same object version gives the same event, so a re-run's
+    The key is the object's key as S3 lists it: CloudTrail records raw keys. In EventBridge mode `key_encoding="url"`
+    percent-encodes it instead, for state machines that receive encoded keys (LocalStack 4.8.1 encodes them; AWS
+    documents no encoding for EventBridge events). Deterministic: the same object version gives the same event, so a re-run's
     StartExecution carries the same input as the first run's."""
     event_id = "backfill-" + _digest("event", bucket, key, version_id or "null")[:32]
+    key = event_key(key, key_encoding) if delivery == EVENTBRIDGE else key
     marker = {"synthesized": True, "tool": BACKFILL_TOOL, "versionId": version_id}
     bucket_arn = f"arn:{partition}:s3:::{bucket}"
     if delivery == EVENTBRIDGE:

@@ -119,10 +119,14 @@ def run_redrive(*, sqs: Any, sfn: Any, queue_url: str, input_format: str, state_
                     keep.append(handle)
                     write(f"would start {name} on {target} for {what}")
                     continue
-                if target not in checked:
-                    check_state_machine(sfn, target)
-                    checked.add(target)
-                outcome = starter.start(target, name, document)
+                try:  # a message's own target may be gone: that message fails, the others are redriven
+                    if target not in checked:
+                        check_state_machine(sfn, target)
+                        checked.add(target)
+                    outcome = starter.start(target, name, document)
+                except OperationError as error:
+                    fail(str(error))
+                    continue
                 if outcome.status in (STARTED, ALREADY):
                     if outcome.status == STARTED:
                         summary.started += 1

@@ -121,6 +121,15 @@ def _code(e: ClientError) -> str:
     return e.response.get("Error", {}).get("Code", "")
 
 
+def query_protocol_session(access_key: str = "test", secret_key: str = "test") -> "boto3.session.Session":
+    """A boto3 session whose CloudWatch clients use the query protocol (the only one LocalStack 4.8.1 reads for
+    CloudWatch); botocore's loader caches the service model per session, so only this session's clients change."""
+    session = boto3.session.Session(aws_access_key_id=access_key, aws_secret_access_key=secret_key)
+    metadata = session._session.get_component("data_loader").load_service_model("cloudwatch", "service-2")["metadata"]
+    metadata["protocol"], metadata["protocols"] = "query", ["query"]
+    return session
+
+
 # ------------------------------------------------------------------------------------------- trail validation
 _TRAIL_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{1,126}[A-Za-z0-9]$")
 ADVANCED_FIELDS = {
@@ -766,6 +775,17 @@ class LocalStackBackend(Backend):
                 "selectors), recorded, NOT created; no S3 data events will be delivered by it")
         return self._rec(req, region, arn, out, status=STATUS_NOT_EMULATED, note=note, name=i["name"])
 
+    def _cloudwatch(self, region):
+        """A CloudWatch client that speaks the query protocol: botocore >= 1.38 prefers smithy-rpc-v2-cbor for
+        CloudWatch, which LocalStack 4.8.1 does not parse ("Missing Action in request for query-protocol service")."""
+        with self._lock:
+            key = ("cloudwatch:query", region)
+            if key not in self._clients:
+                self._clients[key] = query_protocol_session().client(
+                    "cloudwatch", region_name=region, endpoint_url=self.endpoint,
+                    config=Config(retries={"max_attempts": 2, "mode": "standard"}, connect_timeout=5, read_timeout=60))
+            return self._clients[key]
+
     def _metric_alarm(self, req, region):
         _check_known(req, {"name", "namespace", "metricName", "dimensions", "statistic", "extendedStatistic",
                            "threshold", "period", "evaluationPeriods", "datapointsToAlarm", "comparisonOperator",
@@ -789,7 +809,7 @@ class LocalStackBackend(Backend):
             kwargs["DatapointsToAlarm"] = int(i["datapointsToAlarm"])
         if i.get("tags"):
             kwargs["Tags"] = _tags_list(i["tags"])
-        cw = self.client("cloudwatch", region)
+        cw = self._cloudwatch(region)
         cw.put_metric_alarm(**kwargs)
         got = cw.describe_alarms(AlarmNames=[name])["MetricAlarms"]
         if not got or got[0]["MetricName"] != kwargs["MetricName"] or got[0]["Namespace"] != kwargs["Namespace"]:
@@ -1023,7 +1043,7 @@ def delete_resource(backend: LocalStackBackend, t: str, res_id: str, props: dict
         _ignore_missing(lambda: ev.delete_rule(Name=d["rule"], EventBusName=d["bus"]), "ResourceNotFoundException")
         return "deleted"
     if t == "aws:cloudwatch/metricAlarm:MetricAlarm":
-        _ignore_missing(lambda: backend.client("cloudwatch", region).delete_alarms(AlarmNames=[d["name"]]),
+        _ignore_missing(lambda: backend._cloudwatch(region).delete_alarms(AlarmNames=[d["name"]]),
                         "ResourceNotFound")
         return "deleted"
     if t == "aws:sns/topic:Topic":
