@@ -108,7 +108,7 @@ NOTE = "notification"
 PATH_LABEL = {CT: "CloudTrail", NOTE: "S3 EventBridge notification"}
 
 _ACCOUNT_RE = re.compile(r"^\d{12}$")
-DEFAULT_KEY = "incoming/sample.bin"
+DEFAULT_KEY = "sample.bin"
 
 
 def _ct_request_parameters(bucket: str, key: str, op: Operation) -> dict:
@@ -999,6 +999,8 @@ class DeliveryModel:
             # Literal names: invalid ones never match; near misses of a managed bucket mean that bucket.
             for n in sorted(names):
                 if n in managed:
+                    if n not in served_names:  # the rule names it, so it means it, yet matches none of its uploads
+                        intended.append((n, managed[n]))
                     continue
                 problem = bucket_name_problem(n)
                 if problem:
@@ -1091,8 +1093,11 @@ class DeliveryModel:
                         if opened and undecided_open is None:
                             undecided_open = opened[0]
                         continue
+                    # Blame the first step that loses the event (match, seen, exists, received,
+                    # started): fixing it may well fix what follows (a rule moved to the default
+                    # bus gets the ARN its role's trust condition names).
                     if best is None or len(hard) < best[0]:
-                        best = (len(hard), hard, view)
+                        best = (len(hard), hard[:1], view)
                 if delivered:
                     break
             if delivered:

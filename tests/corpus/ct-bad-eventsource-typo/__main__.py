@@ -1,0 +1,26 @@
+"""Corpus program ct-bad-eventsource-typo.
+
+Detail.eventSource 's3.amazonaws.con' never matches. Expected verdict: s3-trigger-object-created-events.
+"""
+
+import json  # noqa: F401
+import sys
+from pathlib import Path
+
+import pulumi  # noqa: F401
+import pulumi_aws as aws
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from _kit import env, events_role, log_bucket, machine  # noqa: E402,F401
+region, account = env()
+uploads = aws.s3.Bucket("uploads", bucket="corpus-estypo-uploads")
+logs, logs_policy = log_bucket("corpus-estypo-logs")
+aws.cloudtrail.Trail("trail", s3_bucket_name=logs.bucket, event_selectors=[{"read_write_type": "WriteOnly", "include_management_events": False,
+    "data_resources": [{"type": "AWS::S3::Object", "values": ["arn:aws:s3:::corpus-estypo-uploads/"]}]}],
+    opts=pulumi.ResourceOptions(depends_on=[logs_policy]))
+rule = aws.cloudwatch.EventRule("rule", name="corpus-estypo-rule", event_pattern=json.dumps({"source": ["aws.s3"], "detail-type": ["AWS API Call via CloudTrail"],
+    "detail": {"eventSource": ["s3.amazonaws.con"], "eventName": ["PutObject", "CompleteMultipartUpload", "CopyObject"],
+               "requestParameters": {"bucketName": ["corpus-estypo-uploads"]}}}))
+sm = machine("corpus-estypo-sm")
+aws.cloudwatch.EventTarget("target", rule=rule.name, arn=sm.arn,
+                           role_arn=events_role("corpus-estypo-role", "corpus-estypo-rule", sm.arn).arn)

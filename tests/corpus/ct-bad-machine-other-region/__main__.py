@@ -1,0 +1,26 @@
+"""Corpus program ct-bad-machine-other-region.
+
+The state machine is in us-west-2, the rule in us-east-2. Expected verdict: s3-trigger-same-region.
+"""
+
+import json  # noqa: F401
+import sys
+from pathlib import Path
+
+import pulumi  # noqa: F401
+import pulumi_aws as aws
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from _kit import env, events_role, log_bucket, machine  # noqa: E402,F401
+region, account = env()
+uploads = aws.s3.Bucket("uploads", bucket="corpus-smwest-uploads")
+logs, logs_policy = log_bucket("corpus-smwest-logs")
+aws.cloudtrail.Trail("trail", s3_bucket_name=logs.bucket, event_selectors=[{"read_write_type": "WriteOnly", "include_management_events": False,
+    "data_resources": [{"type": "AWS::S3::Object", "values": ["arn:aws:s3:::corpus-smwest-uploads/"]}]}],
+    opts=pulumi.ResourceOptions(depends_on=[logs_policy]))
+rule = aws.cloudwatch.EventRule("rule", name="corpus-smwest-rule", event_pattern=json.dumps({"source": ["aws.s3"], "detail-type": ["AWS API Call via CloudTrail"],
+    "detail": {"eventName": ["PutObject", "CompleteMultipartUpload", "CopyObject"],
+               "requestParameters": {"bucketName": ["corpus-smwest-uploads"]}}}))
+sm = machine("corpus-smwest-sm", opts=pulumi.ResourceOptions(provider=aws.Provider("west", region="us-west-2")))
+aws.cloudwatch.EventTarget("target", rule=rule.name, arn=sm.arn,
+                           role_arn=events_role("corpus-smwest-role", "corpus-smwest-rule", sm.arn).arn)

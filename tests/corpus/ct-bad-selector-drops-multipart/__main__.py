@@ -1,0 +1,28 @@
+"""Corpus program ct-bad-selector-drops-multipart.
+
+The trail's advanced selector lists PutObject and CopyObject but not CompleteMultipartUpload. Expected verdict: s3-trigger-trail-logs-bucket.
+"""
+
+import json  # noqa: F401
+import sys
+from pathlib import Path
+
+import pulumi  # noqa: F401
+import pulumi_aws as aws
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from _kit import env, events_role, log_bucket, machine  # noqa: E402,F401
+region, account = env()
+uploads = aws.s3.Bucket("uploads", bucket="corpus-dropcmu-uploads")
+logs, logs_policy = log_bucket("corpus-dropcmu-logs")
+aws.cloudtrail.Trail("trail", s3_bucket_name=logs.bucket, advanced_event_selectors=[{"field_selectors": [
+    {"field": "eventCategory", "equals": ["Data"]}, {"field": "resources.type", "equals": ["AWS::S3::Object"]},
+    {"field": "resources.ARN", "starts_withs": ["arn:aws:s3:::corpus-dropcmu-uploads/"]},
+    {"field": "eventName", "equals": ["PutObject", "CopyObject"]}]}],
+    opts=pulumi.ResourceOptions(depends_on=[logs_policy]))
+rule = aws.cloudwatch.EventRule("rule", name="corpus-dropcmu-rule", event_pattern=json.dumps({"source": ["aws.s3"], "detail-type": ["AWS API Call via CloudTrail"],
+    "detail": {"eventName": ["PutObject", "CompleteMultipartUpload", "CopyObject"],
+               "requestParameters": {"bucketName": ["corpus-dropcmu-uploads"]}}}))
+sm = machine("corpus-dropcmu-sm")
+aws.cloudwatch.EventTarget("target", rule=rule.name, arn=sm.arn,
+                           role_arn=events_role("corpus-dropcmu-role", "corpus-dropcmu-rule", sm.arn).arn)

@@ -1,0 +1,22 @@
+"""Corpus program eb-bad-no-notification.
+
+An Object Created rule on a managed bucket with no BucketNotification. Expected verdict: s3-trigger-eventbridge-enabled.
+"""
+
+import json  # noqa: F401
+import sys
+from pathlib import Path
+
+import pulumi  # noqa: F401
+import pulumi_aws as aws
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from _kit import env, events_role, log_bucket, machine  # noqa: E402,F401
+region, account = env()
+uploads = aws.s3.Bucket("uploads", bucket="corpus-nonote-uploads")
+
+rule = aws.cloudwatch.EventRule("rule", name="corpus-nonote-rule", event_pattern=json.dumps({"source": ["aws.s3"], "detail-type": ["Object Created"],
+    "detail": {"bucket": {"name": ["corpus-nonote-uploads"]}}}))
+sm = machine("corpus-nonote-sm")
+aws.cloudwatch.EventTarget("target", rule=rule.name, arn=sm.arn,
+                           role_arn=events_role("corpus-nonote-role", "corpus-nonote-rule", sm.arn).arn)

@@ -1,0 +1,21 @@
+"""Corpus program eb-bad-tags-start.
+
+No detail-type filter and no reason filter: tag changes and deletes start executions. Expected verdict: s3-trigger-object-created-events.
+"""
+
+import json  # noqa: F401
+import sys
+from pathlib import Path
+
+import pulumi  # noqa: F401
+import pulumi_aws as aws
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from _kit import env, events_role, log_bucket, machine  # noqa: E402,F401
+region, account = env()
+uploads = aws.s3.Bucket("uploads", bucket="corpus-tags-uploads")
+aws.s3.BucketNotification("notify", bucket=uploads.id, eventbridge=True)
+rule = aws.cloudwatch.EventRule("rule", name="corpus-tags-rule", event_pattern=json.dumps({"source": ["aws.s3"], "detail": {"bucket": {"name": ["corpus-tags-uploads"]}}}))
+sm = machine("corpus-tags-sm")
+aws.cloudwatch.EventTarget("target", rule=rule.name, arn=sm.arn,
+                           role_arn=events_role("corpus-tags-role", "corpus-tags-rule", sm.arn).arn)

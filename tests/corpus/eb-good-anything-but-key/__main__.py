@@ -1,0 +1,21 @@
+"""Corpus program eb-good-anything-but-key.
+
+Keys under tmp/ are deliberately excluded with anything-but prefix. Expected verdict: passes (no mandatory violation).
+"""
+
+import json  # noqa: F401
+import sys
+from pathlib import Path
+
+import pulumi  # noqa: F401
+import pulumi_aws as aws
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from _kit import env, events_role, log_bucket, machine  # noqa: E402,F401
+uploads = aws.s3.Bucket("uploads", bucket="corpus-abkey-uploads")
+aws.s3.BucketNotification("notify", bucket=uploads.id, eventbridge=True)
+rule = aws.cloudwatch.EventRule("rule", name="corpus-abkey-rule", event_pattern=json.dumps({
+    "source": ["aws.s3"], "detail-type": ["Object Created"],
+    "detail": {"bucket": {"name": ["corpus-abkey-uploads"]}, "object": {"key": [{"anything-but": {"prefix": "tmp/"}}]}}}))
+sm = machine("corpus-abkey-sm")
+aws.cloudwatch.EventTarget("target", rule=rule.name, arn=sm.arn, role_arn=events_role("corpus-abkey-role", "corpus-abkey-rule", sm.arn).arn)
