@@ -51,7 +51,7 @@ def test_up_without_an_emulator_fails_naming_the_endpoint():
                         config={"delivery": "eventbridge"}) as st:
         result = st.up(check=False)
     assert result.returncode != 0
-    assert "http://127.0.0.1:9" in result.output and "Could not connect" in result.output
+    assert "no LocalStack answers at AWS_ENDPOINT_URL=http://127.0.0.1:9" in result.output
 
 
 UNSUPPORTED_PROGRAM = '''
