@@ -56,16 +56,22 @@ def redrive_execution_name(event: Mapping[str, Any], message_id: str) -> str:
 
 
 # -------------------------------------------------------------------------------------------- the rule's key filter
-def _unescape_wildcard(text: str) -> str:
-    return text.replace("\\*", "*").replace("\\\\", "\\")
-
-
 def _split_wildcard(value: str) -> tuple[str, str]:
-    """`prefix*suffix` (the one form `components.rule.key_filter` writes) -> (prefix, suffix)."""
-    parts = re.split(r"(?<!\\)\*", value)
+    """`PREFIX*SUFFIX` (the one form `components.rule.key_filter` writes, `\\` escaping `*` and itself) ->
+    (prefix, suffix)."""
+    parts, current, chars = [], [], iter(value)
+    for char in chars:
+        if char == "\\":
+            current.append(next(chars, ""))
+        elif char == "*":
+            parts.append("".join(current))
+            current = []
+        else:
+            current.append(char)
+    parts.append("".join(current))
     if len(parts) != 2:
         raise ValueError(f"wildcard {value!r} is not of the form PREFIX*SUFFIX")
-    return _unescape_wildcard(parts[0]), _unescape_wildcard(parts[1])
+    return parts[0], parts[1]
 
 
 class PatternFacts(NamedTuple):
