@@ -11,7 +11,7 @@ CreateMultipartUpload, N x UploadPart, CompleteMultipartUpload), ask the policy 
   another trail already delivers the free first copy.
 
 Our two modes are not retyped here: the tutorial stack (this repository's __main__.py) is deployed with the real
-Pulumi engine to the stand-in aws provider's offline backend (harness/stack.py), and the trail it declares (CloudTrail mode) or the absence of one (EventBridge
+Pulumi engine to the stand-in aws provider's offline backend (proof/stack.py), and the trail it declares (CloudTrail mode) or the absence of one (EventBridge
 mode) is what gets evaluated. The other configurations target the same bucket.
 
 Not counted, because every configuration pays them alike or because they are not CloudTrail charges: S3 requests
@@ -34,7 +34,7 @@ REPO = Path(__file__).resolve().parent.parent
 if str(REPO) not in sys.path:
     sys.path.insert(0, str(REPO))
 
-from harness.stack import ThrowawayStack  # noqa: E402
+from proof.stack import ThrowawayStack  # noqa: E402
 from policies.s3_trigger.selectors import (  # noqa: E402
     multipart_billed_events, multipart_event_names, trail_logs_event, trail_logs_management_events)
 

@@ -1,7 +1,7 @@
 """The real engine's `pulumi preview`, with our policy pack against an empty pack, side by side, as the stack grows.
 
 For each size N (default 1, 10, 100) it writes a program with one state machine and N `S3TriggeredStateMachine`
-instances, creates a throwaway stack (harness/stack.py: real CLI, stand-in aws provider, offline backend), and runs
+instances, creates a throwaway stack (proof/stack.py: real CLI, stand-in aws provider, offline backend), and runs
 `pulumi preview --policy-pack P` alternately with the empty pack (tests/fixtures/packs/empty: one trivial policy)
 and with ours (policies/), `--repeat` times each. It prints, per size, the resources, the median wall time of each,
 the ratio ours/empty, and the time per resource, then how time grows from one size to the next.
@@ -26,7 +26,7 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from harness.stack import ThrowawayStack  # noqa: E402
+from proof.stack import ThrowawayStack  # noqa: E402
 
 EMPTY_PACK = ROOT / "tests" / "fixtures" / "packs" / "empty"
 OUR_PACK = ROOT / "policies"

@@ -1,7 +1,7 @@
 """Trigger latency on the emulator: from an upload returning to the Step Functions execution's start.
 
-Starts LocalStack (harness/localstack.py), deploys the repository's tutorial stack in EventBridge mode with the real
-Pulumi CLI (scripts/pulumi through harness.stack.ThrowawayStack, the stand-in aws provider's LocalStack backend: every
+Starts LocalStack (proof/emulator.py), deploys the repository's tutorial stack in EventBridge mode with the real
+Pulumi CLI (scripts/pulumi through proof.stack.ThrowawayStack, the stand-in aws provider's LocalStack backend: every
 resource created in the emulator), then:
 
 * N single-part uploads (put_object, default 50), one every --interval seconds;
@@ -38,8 +38,8 @@ if str(REPO) not in sys.path:
 import boto3  # noqa: E402
 from botocore.config import Config  # noqa: E402
 
-from harness.localstack import LocalStack  # noqa: E402
-from harness.stack import ThrowawayStack  # noqa: E402
+from proof.emulator import LocalStack  # noqa: E402
+from proof.stack import ThrowawayStack  # noqa: E402
 from standin_aws.localstack import wait_for  # noqa: E402
 
 REGION = "us-east-2"

@@ -11,7 +11,7 @@ For each size N, two program directories are generated in a temporary directory 
 
 Before timing, both programs are previewed once with N=2 and the engine's planned resources compared (type, name,
 inputs; auto-name suffixes normalised): the benchmark refuses to compare programs that declare different things.
-Then, per size, each program gets a throwaway stack (harness/stack.py: the real CLI, the stand-in aws provider's
+Then, per size, each program gets a throwaway stack (proof/stack.py: the real CLI, the stand-in aws provider's
 offline backend) and `pulumi preview` runs alternately for the two, `--repeat` times: wall time, and the CPU time of
 every process of the run (the CLI, the language host, the program, the provider: RUSAGE_CHILDREN). Import time of
 `components` is measured in fresh interpreters.
@@ -40,7 +40,7 @@ REPO = Path(__file__).resolve().parent.parent
 if str(REPO) not in sys.path:
     sys.path.insert(0, str(REPO))
 
-from harness.stack import ThrowawayStack  # noqa: E402
+from proof.stack import ThrowawayStack  # noqa: E402
 
 ARN = "arn:aws:states:us-east-2:123456789012:stateMachine:Helloworld"
 PULUMI_YAML = """name: scale-bench

@@ -397,7 +397,7 @@ class LocalStackBackend(Backend):
 
     def _unreachable(self, type_: str, name: str) -> StandInError:
         return StandInError(f"{type_} {name!r}: no LocalStack answers at AWS_ENDPOINT_URL={self.endpoint}: start one "
-                            "(.venv/bin/python -m harness.localstack prints its endpoint) or fix the URL")
+                            "(.venv/bin/python -m proof.emulator prints its endpoint) or fix the URL")
 
     def read(self, type_: str, res_id: str, props: dict, region: str):
         return props
@@ -688,7 +688,7 @@ class LocalStackBackend(Backend):
         return self._rec(req, region, rid, out, rule=name, bus=bus)
 
     def _validate_pattern(self, req, region, pattern: str) -> None:
-        probe = {"id": "0", "account": self.identity()["Account"], "source": "harness.validate", "time":
+        probe = {"id": "0", "account": self.identity()["Account"], "source": "standin.validate", "time":
                  "2020-01-01T00:00:00Z", "region": region, "resources": [], "detail-type": "validate", "detail": {}}
         try:
             self.client("events", region).test_event_pattern(EventPattern=pattern, Event=json.dumps(probe))

@@ -1,9 +1,9 @@
 """Component names that would give children names AWS refuses fail at construction; every accepted one deploys.
 
 The rules come from pulumi-aws (`resource_overrides.go`: which fields it auto-names, `<logical name>-<7 hex>`, buckets
-lowercased) and the terraform-provider-aws validators. Substitute used: Pulumi mocks (the harness's mock provider
-truncates long auto-names where the real provider refuses them, so names are rebuilt here the way pulumi-aws builds
-them, from what the component registered).
+lowercased) and the terraform-provider-aws validators. Substitute used: Pulumi mocks (their provider is the stand-in's rules table,
+standin_aws/rules.py, which refuses what pulumi-aws and AWS refuse); the names are also rebuilt here the way
+pulumi-aws builds them, from what the component registered, and checked against rules written separately.
 """
 
 import re

@@ -11,7 +11,7 @@ import boto3
 import pytest
 from botocore.config import Config
 
-from harness.localstack import LocalStack
+from proof.emulator import LocalStack
 
 from .helpers import REGION
 

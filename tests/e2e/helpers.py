@@ -1,5 +1,5 @@
 """Helpers for the end-to-end tests: deploy the tutorial stack to LocalStack with the real Pulumi CLI (scripts/pulumi,
-the stand-in aws provider's LocalStack backend, harness.stack.ThrowawayStack), upload, inject, wait for executions.
+the stand-in aws provider's LocalStack backend, proof.stack.ThrowawayStack), upload, inject, wait for executions.
 
 Executions are found by their input (bucket and key), never by counting all executions of the state machine: the
 tutorial names it `Helloworld`, and LocalStack keeps the executions of an earlier `Helloworld` with the same ARN.
@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Optional
 
-from harness.stack import POLICIES, Result, ThrowawayStack  # noqa: F401  (POLICIES: re-exported for the modules)
+from proof.stack import POLICIES, Result, ThrowawayStack  # noqa: F401  (POLICIES: re-exported for the modules)
 
 REPO = Path(__file__).resolve().parents[2]
 REGION = "us-east-2"

@@ -2,14 +2,14 @@
 stack outputs at the end, config applied, and clear errors (no LocalStack answering; a resource type the stand-in does
 not serve, with destroy removing what was created before it).
 
-Substitute for AWS: the real Pulumi CLI (scripts/pulumi, driven through harness.stack.ThrowawayStack, so the state and
+Substitute for AWS: the real Pulumi CLI (scripts/pulumi, driven through proof.stack.ThrowawayStack, so the state and
 stack config live in a temp dir) + the stand-in aws provider's LocalStack backend + LocalStack 4.8.1.
 """
 from __future__ import annotations
 
 import pytest
 
-from harness.stack import ThrowawayStack
+from proof.stack import ThrowawayStack
 
 from .helpers import REPO, deploy_tutorial
 

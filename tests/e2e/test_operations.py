@@ -33,7 +33,7 @@ import pytest
 
 from components.alarms import Thresholds, alarm_definitions, default_thresholds
 from components.target import execution_input
-from harness.stack import ThrowawayStack
+from proof.stack import ThrowawayStack
 from operations.cli import main
 from operations.documents import BACKFILL_MARKER_KEY, backfill_execution_name
 from standin_aws.localstack import query_protocol_session

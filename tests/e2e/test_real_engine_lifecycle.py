@@ -2,7 +2,7 @@
 Helloworld, a second up with no changes, a config change that updates the rule in place and keeps the bucket, a
 destroy refused while the bucket holds an object, then forceDestroy; and a fresh stack that needs no config.
 
-Substitute for AWS: the real Pulumi CLI (scripts/pulumi through harness.stack.ThrowawayStack) + the stand-in aws
+Substitute for AWS: the real Pulumi CLI (scripts/pulumi through proof.stack.ThrowawayStack) + the stand-in aws
 provider's LocalStack backend + LocalStack 4.8.1, EventBridge mode (LocalStack delivers that path itself: no
 injection). One module-scoped stack of the tutorial `__main__.py`; the tests run in file order and each builds on the
 previous one (a -> d). (e) uses the offline backend (no LocalStack needed).
@@ -14,7 +14,7 @@ import json
 import pytest
 import yaml
 
-from harness.stack import ThrowawayStack
+from proof.stack import ThrowawayStack
 
 from .helpers import REPO, Executions, deploy_tutorial, eventbridge_input_for
 

@@ -2,7 +2,7 @@
 
 Substitute used: the REAL Pulumi CLI (scripts/pulumi: the engine, its Python language host, the real policy pack
 loaded by the engine) against the STAND-IN aws provider plugin (standin_aws/), offline backend. Nothing here is
-mocked in-process; each test runs `pulumi` as a user would, on a throwaway stack (harness/stack.py).
+mocked in-process; each test runs `pulumi` as a user would, on a throwaway stack (proof/stack.py).
 """
 
 from __future__ import annotations
@@ -12,11 +12,11 @@ from pathlib import Path
 
 import pytest
 
-from harness.stack import POLICIES, ROOT, ThrowawayStack
+from proof.stack import POLICIES, ROOT, ThrowawayStack
 
 PROGRAMS = ROOT / "tests" / "fixtures" / "programs"
 
-# One broken program per mandatory policy, and the policy that must stop it (the fixtures of tests/harness).
+# One broken program per mandatory policy, and the policy that must stop it (tests/fixtures/programs).
 BROKEN = {
     "broken-same-region": "s3-trigger-same-region",
     "broken-object-created-events": "s3-trigger-object-created-events",
@@ -51,14 +51,14 @@ def test_fixture_programs_get_their_mandatory_verdict_from_the_real_engine(progr
 
 @pytest.mark.parametrize("program", sorted(BROKEN) + list(GOOD))
 def test_differential_gate_command_agrees_with_the_engines_events(program):
-    """Differential: `python -m harness preview` (the engine's human output, exit code read from it) reaches the
+    """Differential: `python -m proof gate` (the engine's human output, exit code read from it) reaches the
     verdict the engine's own JSON events give, on every fixture."""
     import subprocess  # noqa: PLC0415
     import sys  # noqa: PLC0415
 
     with ThrowawayStack(PROGRAMS / program) as stack:
         engine = stack.judge().policies()
-    proc = subprocess.run([sys.executable, "-m", "harness", "preview", str(PROGRAMS / program), "--policy-pack",
+    proc = subprocess.run([sys.executable, "-m", "proof", "gate", str(PROGRAMS / program), "--policy-pack",
                            str(POLICIES)], cwd=ROOT, capture_output=True, text=True, timeout=600)
     assert proc.returncode == (1 if engine else 0), proc.stdout[-3000:] + proc.stderr
     for policy in engine:

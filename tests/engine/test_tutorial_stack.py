@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from harness.stack import ThrowawayStack
+from proof.stack import ThrowawayStack
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -186,7 +186,7 @@ def test_call_counts_grow_linearly_on_the_components_preview_graph(tmp_path):
     import sys  # noqa: PLC0415
     if str(ROOT) not in sys.path:
         sys.path.insert(0, str(ROOT))
-    from harness.stack import ThrowawayStack  # noqa: PLC0415
+    from proof.stack import ThrowawayStack  # noqa: PLC0415
 
     (tmp_path / "Pulumi.yaml").write_text("name: scale\nruntime: python\nconfig:\n  aws:region:\n"
                                           "    value: us-east-2\n")

@@ -1,4 +1,4 @@
-"""The offline gate, ``python -m harness preview``: a thin wrapper over the real `pulumi preview --policy-pack`.
+"""The offline gate, ``python -m proof gate``: a thin wrapper over the real `pulumi preview --policy-pack`.
 
 Substitute used: the REAL Pulumi CLI (scripts/pulumi) against the STAND-IN aws provider, offline backend. These
 tests pin the wrapper's contract (flags, exit codes 0/1/2, config layering, --update, --json) and the engine
@@ -16,8 +16,8 @@ from pathlib import Path
 
 import pytest
 
-from harness.gate import EXIT_ERROR, EXIT_OK, EXIT_VIOLATIONS, run_gate
-from harness.stack import ThrowawayStack
+from proof.gate import EXIT_ERROR, EXIT_OK, EXIT_VIOLATIONS, run_gate
+from proof.stack import ThrowawayStack
 
 ROOT = Path(__file__).resolve().parents[2]
 FIXTURES = ROOT / "tests" / "fixtures"
@@ -29,7 +29,7 @@ POLICIES = ROOT / "policies"
 def cli(*args, cwd=ROOT):
     env = dict(os.environ)
     env["PYTHONPATH"] = str(ROOT) + os.pathsep + env.get("PYTHONPATH", "")
-    return subprocess.run([sys.executable, "-m", "harness", *args], cwd=cwd, env=env, capture_output=True, text=True,
+    return subprocess.run([sys.executable, "-m", "proof", *args], cwd=cwd, env=env, capture_output=True, text=True,
                           timeout=600, stdin=subprocess.DEVNULL)
 
 
@@ -147,3 +147,13 @@ def test_help_documents_everything():
     for option in ("PROGRAM_DIR", "--stack", "--config KEY=VALUE", "--policy-pack DIR", "--policy-pack-config FILE",
                    "--update", "--json"):
         assert option in proc.stdout, option
+
+
+def test_the_old_command_still_works_for_one_release_and_says_so():
+    proc = cli("preview", "tests/fixtures/programs/broken-same-region", "--policy-pack", "policies")  # python -m proof
+    env = dict(os.environ, PYTHONPATH=str(ROOT))
+    old = subprocess.run([sys.executable, "-m", "harness", "preview", "tests/fixtures/programs/broken-same-region",
+                          "--policy-pack", "policies"], cwd=ROOT, env=env, capture_output=True, text=True,
+                         timeout=600, stdin=subprocess.DEVNULL)
+    assert old.returncode == proc.returncode == EXIT_VIOLATIONS
+    assert "`python -m harness` is now `python -m proof`" in old.stderr
