@@ -1,19 +1,45 @@
 """Serves `S3TriggeredStateMachine` to every Pulumi language: the engine runs this file (PulumiPlugin.yaml) as the
 `s3-triggered-state-machine` provider, whose schema `component_provider_host` infers from the component's annotated
-arguments and outputs. Consumers get it with `pulumi package add <path to this directory>` (examples/).
+arguments and outputs (their docstrings are the descriptions). Consumers get it with
+`pulumi package add <path to this directory>`, which generates an SDK in their language (examples/).
 """
 import importlib
+import inspect
 import sys
 from pathlib import Path
 
 # The component's Python package, in the repository root (one directory up). The import name is this one line.
 COMPONENT_MODULE = "components"
-PACKAGE_NAME = "s3-triggered-state-machine"   # the package part of the type token; must match component.TYPE_TOKEN
+# The package part of the type token (s3-triggered-state-machine:index:S3TriggeredStateMachine) and of the SDKs' names.
+PACKAGE_NAME = "s3-triggered-state-machine"
+VERSION = "0.1.0"   # pyproject.toml's version
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from pulumi.provider.experimental import component_provider_host  # noqa: E402
+from pulumi.provider.experimental import analyzer, component_provider_host  # noqa: E402
+
+
+def _clean_descriptions() -> None:
+    """The inferred schema takes attribute docstrings verbatim, continuation lines still indented by four spaces;
+    every generated SDK would carry that indentation into its doc comments. Dedent them (inspect.cleandoc), as Python
+    itself does for `help()`."""
+    get_docstring, analyze_component = analyzer.Analyzer.get_docstring, analyzer.Analyzer.analyze_component
+
+    def cleaned_docstring(self, typ, name):
+        doc = get_docstring(self, typ, name)
+        return inspect.cleandoc(doc) if doc else doc
+
+    def cleaned_component(self, component):
+        definition = analyze_component(self, component)
+        if definition.description:
+            definition.description = inspect.cleandoc(component.__doc__)
+        return definition
+
+    analyzer.Analyzer.get_docstring = cleaned_docstring
+    analyzer.Analyzer.analyze_component = cleaned_component
+
 
 if __name__ == "__main__":
-    component = importlib.import_module(COMPONENT_MODULE)
-    component_provider_host([component.S3TriggeredStateMachine], name=PACKAGE_NAME, version="0.1.0")
+    component = importlib.import_module(COMPONENT_MODULE).S3TriggeredStateMachine
+    _clean_descriptions()
+    component_provider_host([component], name=PACKAGE_NAME, version=VERSION)
