@@ -12,13 +12,13 @@ from __future__ import annotations
 
 from .bucket_checks import eventbridge_enabled_policy
 from .names import (COPY_OBJECT, DEAD_LETTER_QUEUE, EVENTBRIDGE_ENABLED, LEAST_PRIVILEGE, NO_FEEDBACK_LOOP,
-                    OBJECT_CREATED_EVENTS, SAME_REGION, TRAIL_COST, TRAIL_LOGS_BUCKET)
+                    OBJECT_CREATED_EVENTS, SAME_REGION, TRAIL_COST, TRAIL_LOGS_BUCKET, TRAIL_QUOTA)
 from .region_checks import same_region_policy
 from .rule_checks import copy_object_policy, object_created_events_policy
 from .selectors import (explain_trail_event, multipart_billed_events, put_object_billed_events,
                         trail_logs_event, trail_logs_management_events)
 from .target_checks import dead_letter_queue_policy, least_privilege_policy
-from .trail_checks import no_feedback_loop_policy, trail_cost_policy, trail_logs_bucket_policy
+from .trail_checks import no_feedback_loop_policy, trail_cost_policy, trail_logs_bucket_policy, trail_quota_policy
 
 PACK_NAME = "s3-triggered-state-machine"
 PACK_DESCRIPTION = ("Stops the mistakes that make S3-triggered Step Functions workflows fail silently: "
@@ -26,14 +26,14 @@ PACK_DESCRIPTION = ("Stops the mistakes that make S3-triggered Step Functions wo
 
 #: Every policy name, in the order of the README.
 POLICY_NAMES = (SAME_REGION, OBJECT_CREATED_EVENTS, COPY_OBJECT, TRAIL_LOGS_BUCKET, EVENTBRIDGE_ENABLED,
-                NO_FEEDBACK_LOOP, LEAST_PRIVILEGE, DEAD_LETTER_QUEUE, TRAIL_COST)
+                NO_FEEDBACK_LOOP, LEAST_PRIVILEGE, DEAD_LETTER_QUEUE, TRAIL_COST, TRAIL_QUOTA)
 
 
 def all_policies() -> list:
-    """Fresh instances of the nine policies (pulumi_policy Policy objects)."""
+    """Fresh instances of the ten policies (pulumi_policy Policy objects)."""
     return [same_region_policy(), object_created_events_policy(), copy_object_policy(),
             trail_logs_bucket_policy(), eventbridge_enabled_policy(), no_feedback_loop_policy(),
-            least_privilege_policy(), dead_letter_queue_policy(), trail_cost_policy()]
+            least_privilege_policy(), dead_letter_queue_policy(), trail_cost_policy(), trail_quota_policy()]
 
 
 POLICIES = all_policies()

@@ -10,7 +10,7 @@ from pulumi_policy import EnforcementLevel, PolicyConfigSchema
 from .delivery import DeliveryModel
 from .framework import (CANNOT_VERIFY, Finding, NotApplicable, ResourceInput, config_int, config_list,
                         resource_and_stack_policy, stack_policy)
-from .names import NO_FEEDBACK_LOOP, TRAIL_COST, TRAIL_LOGS_BUCKET
+from .names import NO_FEEDBACK_LOOP, TRAIL_COST, TRAIL_LOGS_BUCKET, TRAIL_QUOTA
 from .graph import BUCKET_TYPES, TRAIL, Node, StackGraph
 from .patterns import UPLOAD_EVENT_NAMES, RulePattern
 from .selectors import explain_trail_event, multipart_billed_events, trail_logs_management_events
@@ -311,3 +311,48 @@ def trail_cost_policy():
                 "description": "Number of parts N of the multipart upload used to report billed data events.",
             },
         }))
+
+
+# --------------------------------------------------------------------------------------------
+# Quota (stack policy: trails per region)
+# --------------------------------------------------------------------------------------------
+
+TRAILS_PER_REGION = 5
+
+
+def trails_per_region(graph: StackGraph) -> dict[str, list[Node]]:
+    """The trails that count against each region's quota: a single-region trail in its region, a
+    multi-region (or organization) trail in every region. Key "*" stands for every other region."""
+    singles: dict[str, list[Node]] = {}
+    multi: list[Node] = []
+    for t in graph.trails():
+        if t.props.get("isMultiRegionTrail") is True or t.props.get("isOrganizationTrail") is True and \
+                t.props.get("isMultiRegionTrail") is not False:
+            multi.append(t)
+        else:
+            singles.setdefault(t.region.label(), []).append(t)
+    out = {region: ts + multi for region, ts in singles.items()}
+    if multi:
+        out["*"] = list(multi)
+    return out
+
+
+def check_trail_quota(graph: StackGraph, config: Mapping[str, Any]) -> Iterable[Finding]:
+    for region, trails in trails_per_region(graph).items():
+        if len(trails) <= TRAILS_PER_REGION:
+            continue
+        where = "every region" if region == "*" else region
+        names = ", ".join(t.label() for t in trails[:8]) + (", ..." if len(trails) > 8 else "")
+        yield Finding(
+            f"{len(trails)} trails count against {where}'s quota of {TRAILS_PER_REGION} trails per region and "
+            "account, which cannot be raised (multi-region trails count in every region): the deployment fails at "
+            "the sixth. Fix: use EventBridge delivery (S3 notifications, no trail) for these triggers, or one "
+            f"shared trail whose selectors list every upload bucket.\nTrails: {names}.", trails[-1].urn)
+
+
+def trail_quota_policy():
+    return stack_policy(
+        TRAIL_QUOTA,
+        f"At most {TRAILS_PER_REGION} trails per region (multi-region trails count in every region): CloudTrail's "
+        "limit, which cannot be raised.",
+        EnforcementLevel.ADVISORY, check_trail_quota)

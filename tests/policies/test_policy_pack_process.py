@@ -65,7 +65,7 @@ def test_get_analyzer_info_lists_every_policy_with_its_level(stub):
     assert info.name == "s3-triggered-state-machine"
     levels = {p.name: p.enforcementLevel for p in info.policies}
     assert set(levels) == set(POLICY_NAMES)
-    advisory = {"s3-trigger-copy-object", "s3-trigger-dead-letter-queue", "s3-trigger-trail-cost"}
+    advisory = {"s3-trigger-copy-object", "s3-trigger-dead-letter-queue", "s3-trigger-trail-cost", "s3-trigger-trail-quota"}
     for name, level in levels.items():
         assert level == (analyzer_pb2.ADVISORY if name in advisory else analyzer_pb2.MANDATORY), name
     schema = {p.name: p for p in info.policies}["s3-trigger-trail-logs-bucket"].configSchema

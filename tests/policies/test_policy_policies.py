@@ -15,7 +15,8 @@ from policy_testkit import (BUCKET, LOGS, QUEUE_ARN, REGION, SM_ARN, T_BUCKET, T
 MANDATORY = {"s3-trigger-same-region", "s3-trigger-object-created-events", "s3-trigger-trail-logs-bucket",
              "s3-trigger-eventbridge-enabled", "s3-trigger-no-trail-feedback-loop",
              "s3-trigger-least-privilege-role"}
-ADVISORY = {"s3-trigger-copy-object", "s3-trigger-dead-letter-queue", "s3-trigger-trail-cost"}
+ADVISORY = {"s3-trigger-copy-object", "s3-trigger-dead-letter-queue", "s3-trigger-trail-cost",
+            "s3-trigger-trail-quota"}
 
 
 def test_names_and_levels_are_the_interface():
@@ -407,3 +408,31 @@ def test_basic_selector_trail_that_logs_everything():
 
 def test_cost_passes_for_the_advanced_trigger_trail():
     assert_clean(run_stack("s3-trigger-trail-cost", reference_stack()))
+
+
+# ---- s3-trigger-trail-quota ------------------------------------------------------------------------
+
+def _trails(s, n, region="us-east-2", multi=False, prefix="t"):
+    for i in range(n):
+        s.add(T_TRAIL, f"{prefix}{i}", {"name": f"{prefix}{i}", "s3BucketName": LOGS, "isMultiRegionTrail": multi},
+              region=region)
+
+
+def test_trail_quota_counts_single_region_trails_per_region_and_multi_region_trails_everywhere():
+    s = Stack()
+    _trails(s, 5)
+    assert_clean(run_stack("s3-trigger-trail-quota", s))
+    _trails(s, 5, region="eu-west-1", prefix="eu")
+    assert_clean(run_stack("s3-trigger-trail-quota", s))  # five per region
+    _trails(s, 1, region="ap-south-1", multi=True, prefix="m")
+    r = run_stack("s3-trigger-trail-quota", s)
+    assert_violation(r, "6 trails count against us-east-2's quota of 5")
+    assert_violation(r, "6 trails count against eu-west-1's quota of 5")
+    assert_violation(r, "EventBridge delivery")
+    assert policy("s3-trigger-trail-quota").enforcement_level == EnforcementLevel.ADVISORY
+
+
+def test_trail_quota_six_multi_region_trails():
+    s = Stack()
+    _trails(s, 6, multi=True)
+    assert_violation(run_stack("s3-trigger-trail-quota", s), "every region")
