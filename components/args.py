@@ -10,7 +10,7 @@ from typing import Mapping, NamedTuple, Optional, Sequence, TypedDict
 import pulumi
 from typing_extensions import Required  # typing.Required needs Python 3.11; pulumi depends on typing_extensions
 
-from . import alarms as alarm_docs
+from . import alarms as alarm_docs, lifecycle as lifecycle_docs
 from .arns import PARTITIONS, parse_arn
 from .bucket import bucket_name_problem
 from .events import DEFAULT_EVENT_NAMES, OBJECT_CREATED_EVENTS
@@ -95,6 +95,28 @@ class S3TriggeredStateMachineArgs(TypedDict, total=False):
     alarm_evaluation_periods: Optional[int]
     """How many consecutive periods must breach before an alarm fires, 1 or more (period x evaluation periods at
     most one day). Default: 1."""
+    kms_key_arn: Optional[pulumi.Input[str]]
+    """ARN of a customer-managed KMS key (same region) that encrypts the upload bucket and the trail's log bucket
+    (SSE-KMS with S3 Bucket Keys), the trail's log files, the dead-letter queue and the alarm topic. Its key policy
+    must let each service use it (`components.kms.trigger_key_statements`; README "Customer-managed KMS keys"), or
+    failed events and log files are lost silently. The access log bucket stays SSE-S3: S3 server access logging
+    cannot write to an SSE-KMS bucket. Default: unset (SSE-S3 buckets, SQS-managed SSE, an unencrypted topic)."""
+    access_logging: Optional[bool]
+    """Whether S3 server access logs of the upload bucket are written to a bucket of their own
+    (`<name>-access-logs-xxxxxxx`), which is itself never logged and expires logs like the trail's log bucket.
+    Only for a bucket the component creates. Default: false (CloudTrail data events already record each upload in
+    CloudTrail mode; access logs add every read, at S3's best-effort delivery)."""
+    noncurrent_version_expiration_days: Optional[int]
+    """Days after an upload is overwritten or deleted until its old version is removed, 0 to 36500; 0 keeps old
+    versions forever. Current versions are never expired. Default: 30 (a month to undo a mistake, then old versions
+    stop costing money)."""
+    log_expiration_days: Optional[int]
+    """Days until the trail's log files (and access log files) are removed, 0 to 36500; 0 keeps them forever.
+    Default: 365 (a year of audit history; raise it where your retention rules ask for more)."""
+    log_transition_days: Optional[int]
+    """Days until log files move to S3 Glacier Instant Retrieval, 1 or more and less than `log_expiration_days`.
+    Default: unset (no transition: most log files are below the 128 KiB that S3 transitions and that the
+    infrequent-access classes bill at least)."""
 
 
 class ArgumentError(ValueError):
@@ -128,6 +150,11 @@ class Settings(NamedTuple):
     alarm_thresholds: Mapping[str, float] = MappingProxyType(alarm_docs.default_thresholds())
     alarm_period_seconds: int = alarm_docs.DEFAULT_PERIOD_SECONDS
     alarm_evaluation_periods: int = alarm_docs.DEFAULT_EVALUATION_PERIODS
+    kms_key_arn: Optional[pulumi.Input[str]] = None
+    access_logging: bool = False
+    noncurrent_version_expiration_days: int = lifecycle_docs.DEFAULT_NONCURRENT_VERSION_EXPIRATION_DAYS
+    log_expiration_days: int = lifecycle_docs.DEFAULT_LOG_EXPIRATION_DAYS
+    log_transition_days: Optional[int] = None
 
     @property
     def creates_alarm_topic(self) -> bool:
@@ -370,6 +397,31 @@ def validate(component: str, args: Mapping, stack: str) -> Settings:
     if not isinstance(tags, Mapping) or not all(isinstance(k, str) and isinstance(v, str) for k, v in tags.items()):
         raise _fail(component, "tags", tags, "it must map strings to strings")
 
+    kms_key_arn = args.get("kms_key_arn")
+    if kms_key_arn == "":
+        kms_key_arn = None
+    _arn(component, "kms_key_arn", kms_key_arn, "kms", "key",
+         "arn:aws:kms:us-east-2:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab")
+    access_logging = bool(_flag(component, args, "access_logging", False))
+    if access_logging and existing is not None:
+        raise _fail(component, "access_logging", True,
+                    f"it applies only to a bucket the component creates; `existing_bucket_name` ({existing!r}) is "
+                    "never changed, so set up its access logging where that bucket is managed")
+    lifecycle = {key: args.get(key) for key in ("noncurrent_version_expiration_days", "log_expiration_days",
+                                                "log_transition_days")}
+    if lifecycle["noncurrent_version_expiration_days"] is None:
+        lifecycle["noncurrent_version_expiration_days"] = lifecycle_docs.DEFAULT_NONCURRENT_VERSION_EXPIRATION_DAYS
+    if lifecycle["log_expiration_days"] is None:
+        lifecycle["log_expiration_days"] = lifecycle_docs.DEFAULT_LOG_EXPIRATION_DAYS
+    problem = lifecycle_docs.lifecycle_problem(lifecycle["noncurrent_version_expiration_days"],
+                                               lifecycle["log_expiration_days"], lifecycle["log_transition_days"])
+    if problem:
+        raise _fail(component, *problem)
+    if existing is not None and args.get("noncurrent_version_expiration_days") is not None:
+        raise _fail(component, "noncurrent_version_expiration_days", args["noncurrent_version_expiration_days"],
+                    f"it applies only to a bucket the component creates; `existing_bucket_name` ({existing!r}) is "
+                    "never changed")
+
     settings = Settings(
         name=component,
         state_machine_arn=state_machine_arn,
@@ -393,6 +445,9 @@ def validate(component: str, args: Mapping, stack: str) -> Settings:
         force_destroy=bool(_flag(component, args, "force_destroy", False)),
         tags=dict(tags),
         **_alarm_settings(component, args),
+        kms_key_arn=kms_key_arn,
+        access_logging=access_logging,
+        **lifecycle,
     )
     given = {key for key, value in args.items() if value is not None and value != ""}
     problem = component_name_problem(component, stack, settings, given)
@@ -404,11 +459,15 @@ def validate(component: str, args: Mapping, stack: str) -> Settings:
 
 def check_environment(settings: Settings, region: str, partition: str) -> None:
     """The checks that need the provider's region and partition; still before anything is registered."""
-    for key, service, rtype in (("state_machine_arn", "states", "stateMachine"), ("role_arn", "iam", "role")):
+    for key, service, rtype in (("state_machine_arn", "states", "stateMachine"), ("role_arn", "iam", "role"),
+                                ("kms_key_arn", "kms", "key")):
         value = getattr(settings, key)
         if value is None or isinstance(value, pulumi.Output):
             continue
-        problem = arn_problem(value, service, rtype, partition, region if service == "states" else None)
+        problem = arn_problem(value, service, rtype, partition, region if service in ("states", "kms") else None)
+        if problem and service == "kms" and "region" in problem:
+            problem = problem.split(", but")[0] + (f", but the buckets, trail and queue are in {region!r}: S3, "
+                                                   "CloudTrail and SQS use only keys in their own region")
         if problem:
             raise _fail(settings.name, key, value, problem)
     for topic in settings.alarm_topic_arns or ():

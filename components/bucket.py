@@ -76,3 +76,24 @@ def cloudtrail_log_bucket_policy(bucket_arn: str, account: str, trail_arn: str) 
             },
         ],
     }
+
+
+def access_log_bucket_policy(bucket_arn: str, account: str, source_bucket_arn: str, prefix: str) -> dict:
+    """TLS only, and S3's log delivery may write the upload bucket's server access logs under `prefix`, for that
+    bucket and account only (`aws:SourceArn`, `aws:SourceAccount`). A policy rather than the log-delivery group's
+    ACL: the bucket enforces bucket-owner ownership, so ACLs are off."""
+    return {
+        "Version": "2012-10-17",
+        "Statement": [
+            _deny_insecure_transport(bucket_arn),
+            {
+                "Sid": "S3ServerAccessLogsWrite",
+                "Effect": "Allow",
+                "Principal": {"Service": "logging.s3.amazonaws.com"},
+                "Action": "s3:PutObject",
+                "Resource": f"{bucket_arn}/{prefix}*",
+                "Condition": {"ArnLike": {"aws:SourceArn": source_bucket_arn},
+                              "StringEquals": {"aws:SourceAccount": account}},
+            },
+        ],
+    }

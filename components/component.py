@@ -15,7 +15,7 @@ import pulumi
 import pulumi_aws as aws
 
 from . import alarms as alarm_docs, arns, bucket as bucket_docs, role as role_docs, rule as rule_docs, target as target_docs
-from . import trail as trail_docs
+from . import kms as kms_docs, lifecycle as lifecycle_docs, trail as trail_docs
 from .args import S3TriggeredStateMachineArgs, Settings, arn_problem, check_environment, validate
 
 TYPE_TOKEN = "s3-triggered-state-machine:index:S3TriggeredStateMachine"
@@ -23,6 +23,11 @@ TYPE_TOKEN = "s3-triggered-state-machine:index:S3TriggeredStateMachine"
 
 def _json(document: Any) -> str:
     return json.dumps(document, sort_keys=True)
+
+
+def _json_of(document: Any) -> Any:
+    """`_json`, also of a document known only later (an Output)."""
+    return document.apply(_json) if isinstance(document, pulumi.Output) else _json(document)
 
 
 def _aws_provider(opts: Optional[pulumi.ResourceOptions]) -> Optional[pulumi.ProviderResource]:
@@ -162,13 +167,16 @@ class S3TriggeredStateMachine(pulumi.ComponentResource):
     def _child(self, **kwargs: Any) -> pulumi.ResourceOptions:
         return pulumi.ResourceOptions(parent=self, **kwargs)
 
-    def _private_bucket(self, logical: str, bucket: Optional[str], policy,
-                        eventbridge: bool = False) -> tuple[aws.s3.Bucket, aws.s3.BucketPolicy]:
-        """A private, encrypted, versioned bucket whose policy is `policy(bucket_arn)`.
+    def _private_bucket(self, logical: str, bucket: Optional[str], policy, lifecycle_rules: list,
+                        eventbridge: bool = False, kms: bool = True) -> tuple[aws.s3.Bucket, aws.s3.BucketPolicy]:
+        """A private, encrypted (with `kms_key_arn` when given and `kms`), versioned bucket with these lifecycle
+        rules, whose policy is `policy(bucket_arn)`.
 
         S3 answers `OperationAborted` to concurrent configuration calls on one bucket, so its settings are applied
         one at a time, in this order, each depending on the one before."""
         s = self._settings
+        encryption = (kms_docs.sse_kms_rule(s.kms_key_arn) if kms and s.kms_key_arn is not None
+                      else kms_docs.sse_s3_rule())
         created = aws.s3.Bucket(logical, bucket=bucket, force_destroy=s.force_destroy, region=s.region,
                                 tags=s.tags or None, opts=self._child())
         previous: pulumi.Resource = created
@@ -178,21 +186,24 @@ class S3TriggeredStateMachine(pulumi.ComponentResource):
 
         previous = aws.s3.BucketOwnershipControls(
             f"{logical}-ownership", bucket=created.bucket, region=s.region,
-            rule={"object_ownership": "BucketOwnerEnforced"}, opts=after_previous())
+            rule={"object_ownership": "BucketOwnerEnforced"},
+            opts=after_previous())
         previous = aws.s3.BucketPublicAccessBlock(
             f"{logical}-public-access-block", bucket=created.bucket, region=s.region, block_public_acls=True,
             block_public_policy=True, ignore_public_acls=True, restrict_public_buckets=True, opts=after_previous())
         previous = aws.s3.BucketServerSideEncryptionConfiguration(
             f"{logical}-encryption", bucket=created.bucket, region=s.region,
-            rules=[{"apply_server_side_encryption_by_default": {"sse_algorithm": "AES256"}}], opts=after_previous())
+            rules=[encryption], opts=after_previous())
         previous = aws.s3.BucketVersioning(f"{logical}-versioning", bucket=created.bucket, region=s.region,
                                            versioning_configuration={"status": "Enabled"}, opts=after_previous())
+        previous = aws.s3.BucketLifecycleConfiguration(f"{logical}-lifecycle", bucket=created.bucket,
+                                                       region=s.region, rules=lifecycle_rules, opts=after_previous())
         if eventbridge:
             previous = aws.s3.BucketNotification(f"{logical}-notification", bucket=created.bucket, eventbridge=True,
                                                  region=s.region, opts=after_previous())
         bucket_policy = aws.s3.BucketPolicy(
             f"{logical}-policy", bucket=created.bucket, region=s.region,
-            policy=created.arn.apply(lambda arn: _json(policy(arn))), opts=after_previous())
+            policy=created.arn.apply(lambda arn: _json_of(policy(arn))), opts=after_previous())
         return created, bucket_policy
 
     def _upload_bucket(self) -> tuple[pulumi.Output[str], pulumi.Output[str]]:
@@ -201,22 +212,43 @@ class S3TriggeredStateMachine(pulumi.ComponentResource):
             # A bucket this stack does not manage: never rewrite its settings or its notification configuration.
             name = s.existing_bucket_name
             return pulumi.Output.from_input(name), pulumi.Output.from_input(arns.bucket_arn(self._partition, name))
-        created, _ = self._private_bucket(f"{s.name}-bucket", s.bucket_name, bucket_docs.tls_only_bucket_policy,
-                                          eventbridge=s.delivery == rule_docs.EVENTBRIDGE)
+        created, created_policy = self._private_bucket(
+            f"{s.name}-bucket", s.bucket_name, bucket_docs.tls_only_bucket_policy,
+            lifecycle_docs.upload_bucket_rules(s.noncurrent_version_expiration_days),
+            eventbridge=s.delivery == rule_docs.EVENTBRIDGE)
+        if s.access_logging:
+            self._access_logs(created, created_policy)
         return created.bucket, created.arn
+
+    def _access_logs(self, uploads: aws.s3.Bucket, uploads_policy: aws.s3.BucketPolicy) -> None:
+        """Server access logs of the upload bucket, into a bucket of their own that is never logged itself (its logs
+        would log their own delivery). SSE-S3 even with `kms_key_arn`: S3 cannot deliver access logs to a bucket
+        whose default encryption is SSE-KMS."""
+        s = self._settings
+        prefix = "access-logs/"
+        logs, logs_policy = self._private_bucket(
+            f"{s.name}-access-logs", None,
+            lambda arn: uploads.bucket.apply(lambda source: bucket_docs.access_log_bucket_policy(
+                arn, self._account, arns.bucket_arn(self._partition, source), prefix)),
+            lifecycle_docs.log_bucket_rules(s.log_expiration_days, s.log_transition_days), kms=False)
+        aws.s3.BucketLogging(f"{s.name}-bucket-logging", bucket=uploads.bucket, region=s.region,
+                             target_bucket=logs.bucket, target_prefix=prefix,
+                             opts=self._child(depends_on=[uploads_policy, logs_policy]))
 
     def _trail(self, bucket_name: pulumi.Output[str]) -> aws.cloudtrail.Trail:
         s = self._settings
         trail_arn = arns.trail_arn(self._partition, self._region, self._account, s.trail_name)
         logs, logs_policy = self._private_bucket(
             f"{s.name}-trail-logs", None,
-            lambda arn: bucket_docs.cloudtrail_log_bucket_policy(arn, self._account, trail_arn))
+            lambda arn: bucket_docs.cloudtrail_log_bucket_policy(arn, self._account, trail_arn),
+            lifecycle_docs.log_bucket_rules(s.log_expiration_days, s.log_transition_days))
         selectors = bucket_name.apply(lambda b: trail_docs.advanced_event_selectors(
             arns.bucket_arn(self._partition, b), s.event_names, s.key_prefix))
         return aws.cloudtrail.Trail(
             f"{s.name}-trail", name=s.trail_name, s3_bucket_name=logs.bucket, region=s.region,
             advanced_event_selectors=selectors, enable_logging=True, enable_log_file_validation=True,
             is_multi_region_trail=False, include_global_service_events=False, tags=s.tags or None,
+            kms_key_id=s.kms_key_arn,
             opts=self._child(depends_on=[logs_policy]))
 
     def _checked_state_machine_arn(self) -> pulumi.Output[str]:
@@ -246,8 +278,10 @@ class S3TriggeredStateMachine(pulumi.ComponentResource):
 
     def _dead_letter_queue(self, rule_arn: str) -> aws.sqs.Queue:
         s = self._settings
-        queue = aws.sqs.Queue(f"{s.name}-dlq", sqs_managed_sse_enabled=True, message_retention_seconds=1209600,
-                              region=s.region, tags=s.tags or None, opts=self._child())
+        encryption = ({"kms_master_key_id": s.kms_key_arn} if s.kms_key_arn is not None
+                      else {"sqs_managed_sse_enabled": True})
+        queue = aws.sqs.Queue(f"{s.name}-dlq", message_retention_seconds=1209600, region=s.region,
+                              tags=s.tags or None, opts=self._child(), **encryption)
         aws.sqs.QueuePolicy(f"{s.name}-dlq-policy", queue_url=queue.url, region=s.region, opts=self._child(),
                             policy=queue.arn.apply(lambda arn: _json(target_docs.dead_letter_queue_policy(
                                 arn, rule_arn))))
@@ -259,7 +293,10 @@ class S3TriggeredStateMachine(pulumi.ComponentResource):
         s = self._settings
         topic_arn = None
         if s.creates_alarm_topic:
-            topic = aws.sns.Topic(f"{s.name}-alarms", region=s.region, tags=s.tags or None, opts=self._child())
+            # With a key, the topic is encrypted with it (the key policy must let cloudwatch.amazonaws.com use it).
+            # Without one it stays unencrypted: CloudWatch cannot publish to a topic under the AWS-managed key.
+            topic = aws.sns.Topic(f"{s.name}-alarms", region=s.region, tags=s.tags or None, opts=self._child(),
+                                  kms_master_key_id=s.kms_key_arn)
             topic_arn = topic.arn
             actions: tuple = (topic.arn,)
         else:

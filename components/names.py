@@ -119,6 +119,8 @@ CHILDREN: tuple[Child, ...] = (
     Child("-bucket", "aws:s3/bucket:Bucket", "bucket", "bucket", "bucket_name", None,
           lambda s: s.existing_bucket_name is None),
     Child("-trail-logs", "aws:s3/bucket:Bucket", "bucket", "bucket", None, None, lambda s: s.creates_trail),
+    Child("-access-logs", "aws:s3/bucket:Bucket", "bucket", "bucket", None, None,
+          lambda s: getattr(s, "access_logging", False) and s.existing_bucket_name is None),
     Child("-trail", "aws:cloudtrail/trail:Trail", "name", "trail", "trail_name", default_trail_name,
           lambda s: s.creates_trail),
     Child("-rule", "aws:cloudwatch/eventRule:EventRule", "name", "event_rule", "rule_name", default_rule_name,

@@ -32,7 +32,7 @@ REQUIREMENTS = Path(__file__).resolve().parent / "localstack-requirements.txt"
 # What the component and the tutorial stack need: S3, EventBridge, Step Functions, IAM, STS, SQS (the DLQ), and
 # CloudWatch and SNS (the alarms and their topic). CloudTrail is deliberately absent: LocalStack's community edition
 # answers 501 for it.
-DEFAULT_SERVICES = ("s3", "events", "stepfunctions", "iam", "sts", "sqs", "cloudwatch", "sns")
+DEFAULT_SERVICES = ("s3", "events", "stepfunctions", "iam", "sts", "sqs", "cloudwatch", "sns", "kms", "logs")
 READY_STATES = ("available", "running")
 
 

@@ -836,6 +836,117 @@ class LocalStackBackend(Backend):
         return self._rec(req, region, arn, out, arn=arn)
 
 
+    # ------------------------------------------------------------------ KMS keys, lifecycle, logging (issue 14)
+    def _kms_key(self, req, region):
+        _check_known(req, {"policy", "keyUsage", "customerMasterKeySpec", "enableKeyRotation", "isEnabled",
+                           "deletionWindowInDays", "multiRegion", "bypassPolicyLockoutSafetyCheck",
+                           "rotationPeriodInDays"})
+        i = req.inputs
+        kwargs: dict = {"KeyUsage": i.get("keyUsage") or "ENCRYPT_DECRYPT",
+                        "KeySpec": i.get("customerMasterKeySpec") or "SYMMETRIC_DEFAULT",
+                        "MultiRegion": bool(i.get("multiRegion")),
+                        "BypassPolicyLockoutSafetyCheck": bool(i.get("bypassPolicyLockoutSafetyCheck"))}
+        if i.get("policy"):
+            kwargs["Policy"] = _json_text(i["policy"])
+        if i.get("description"):
+            kwargs["Description"] = i["description"]
+        if i.get("tags"):
+            kwargs["Tags"] = _tags_list(i["tags"], "TagKey", "TagValue")
+        kms = self.client("kms", region)
+        meta = kms.create_key(**kwargs)["KeyMetadata"]
+        key_id = meta["KeyId"]
+        if i.get("enableKeyRotation"):
+            rotation = {"RotationPeriodInDays": int(i["rotationPeriodInDays"])} if i.get("rotationPeriodInDays") else {}
+            kms.enable_key_rotation(KeyId=key_id, **rotation)
+        if i.get("isEnabled") is False:
+            kms.disable_key(KeyId=key_id)
+        if kwargs.get("Policy"):
+            got = kms.get_key_policy(KeyId=key_id, PolicyName="default")["Policy"]
+            if json.loads(got) != json.loads(kwargs["Policy"]):
+                raise EmulatorError(f"{req.type} {req.name!r}: key policy reads back {got!r}")
+        out = dict(i, arn=meta["Arn"], keyId=key_id, region=region, keyUsage=kwargs["KeyUsage"],
+                   customerMasterKeySpec=kwargs["KeySpec"], isEnabled=i.get("isEnabled", True) is not False,
+                   enableKeyRotation=bool(i.get("enableKeyRotation")), multiRegion=kwargs["MultiRegion"],
+                   policy=kwargs.get("Policy") or kms.get_key_policy(KeyId=key_id, PolicyName="default")["Policy"],
+                   tagsAll=dict(i.get("tags") or {}))
+        return self._rec(req, region, key_id, out, key_id=key_id,
+                         deletionWindowInDays=int(i.get("deletionWindowInDays") or 30))
+
+    def _kms_alias(self, req, region):
+        _check_known(req, {"name", "namePrefix", "targetKeyId"})
+        i = req.inputs
+        name = i.get("name") or (i["namePrefix"] + terraform_unique_id("")[:26] if i.get("namePrefix")
+                                 else pulumi_autoname(req.name, max_len=256))
+        kms = self.client("kms", region)
+        kms.create_alias(AliasName=name, TargetKeyId=i["targetKeyId"])
+        meta = kms.describe_key(KeyId=name)["KeyMetadata"]
+        account = self.identity()["Account"]
+        out = dict(i, name=name, arn=f"arn:aws:kms:{region}:{account}:{name}", targetKeyArn=meta["Arn"],
+                   region=region)
+        return self._rec(req, region, name, out, name=name)
+
+    def _bucket_lifecycle(self, req, region):
+        _check_known(req, {"bucket", "rules", "expectedBucketOwner", "transitionDefaultMinimumObjectSize"})
+        i = req.inputs
+        rules = []
+        for r in i.get("rules") or []:
+            rule: dict = {"ID": _get(r, "id"), "Status": _get(r, "status")}
+            f = _get(r, "filter")
+            rule["Filter"] = {"Prefix": _get(f, "prefix")} if f and _get(f, "prefix") else {}
+            exp = _get(r, "expiration")
+            if exp:
+                rule["Expiration"] = {k2: _get(exp, k1) for k1, k2 in (("days", "Days"), (
+                    "expiredObjectDeleteMarker", "ExpiredObjectDeleteMarker")) if _present(_get(exp, k1))}
+            nve = _get(r, "noncurrentVersionExpiration")
+            if nve:
+                rule["NoncurrentVersionExpiration"] = {"NoncurrentDays": int(_get(nve, "noncurrentDays"))}
+            abort = _get(r, "abortIncompleteMultipartUpload")
+            if abort:
+                rule["AbortIncompleteMultipartUpload"] = {"DaysAfterInitiation": int(_get(abort, "daysAfterInitiation"))}
+            if _get(r, "transitions"):
+                rule["Transitions"] = [{"Days": int(_get(t, "days")), "StorageClass": _get(t, "storageClass")}
+                                       for t in _get(r, "transitions")]
+            rules.append(rule)
+        s3 = self.client("s3", region)
+        s3.put_bucket_lifecycle_configuration(Bucket=i["bucket"], LifecycleConfiguration={"Rules": rules})
+        got = s3.get_bucket_lifecycle_configuration(Bucket=i["bucket"])["Rules"]
+        if sorted(r["ID"] for r in got) != sorted(r["ID"] for r in rules):
+            raise EmulatorError(f"{req.type} {req.name!r}: lifecycle rules read back {got}, expected {rules}")
+        return self._rec(req, region, i["bucket"], dict(i, region=region), bucket=i["bucket"])
+
+    def _bucket_logging(self, req, region):
+        _check_known(req, {"bucket", "targetBucket", "targetPrefix", "expectedBucketOwner"})
+        i = req.inputs
+        status = {"LoggingEnabled": {"TargetBucket": i["targetBucket"], "TargetPrefix": i.get("targetPrefix") or ""}}
+        s3 = self.client("s3", region)
+        s3.put_bucket_logging(Bucket=i["bucket"], BucketLoggingStatus=status)
+        got = s3.get_bucket_logging(Bucket=i["bucket"]).get("LoggingEnabled", {})
+        if got.get("TargetBucket") != i["targetBucket"]:
+            raise EmulatorError(f"{req.type} {req.name!r}: logging reads back {got}")
+        return self._rec(req, region, i["bucket"], dict(i, region=region), bucket=i["bucket"])
+
+    def _log_group(self, req, region):
+        _check_known(req, {"name", "namePrefix", "retentionInDays", "kmsKeyId", "logGroupClass", "skipDestroy"})
+        i = req.inputs
+        name = i.get("name") or (i["namePrefix"] + terraform_unique_id("")[:26] if i.get("namePrefix")
+                                 else pulumi_autoname(req.name, max_len=512))
+        kwargs: dict = {"logGroupName": name}
+        if i.get("kmsKeyId"):
+            kwargs["kmsKeyId"] = i["kmsKeyId"]
+        if i.get("tags"):
+            kwargs["tags"] = dict(i["tags"])
+        logs = self.client("logs", region)
+        logs.create_log_group(**kwargs)
+        if i.get("retentionInDays"):
+            logs.put_retention_policy(logGroupName=name, retentionInDays=int(i["retentionInDays"]))
+        got = [g for g in logs.describe_log_groups(logGroupNamePrefix=name)["logGroups"] if g["logGroupName"] == name]
+        if not got:
+            raise EmulatorError(f"{req.type} {req.name!r}: log group {name!r} does not read back")
+        arn = got[0]["arn"].removesuffix(":*")
+        out = dict(i, name=name, arn=arn, region=region, retentionInDays=int(i.get("retentionInDays") or 0),
+                   tagsAll=dict(i.get("tags") or {}))
+        return self._rec(req, region, name, out, name=name, skipDestroy=bool(i.get("skipDestroy")))
+
 _S3_HOSTED_ZONES = {"us-east-1": "Z3AQBSTGFYJSTF", "us-east-2": "Z2O1EMRO9K5GLX", "us-west-1": "Z2F56UZL2M1ACD",
                     "us-west-2": "Z3BJ6K6RIION7M", "eu-west-1": "Z1BKCTXD74EZPE", "eu-central-1": "Z21DNDUVLTQW6Q"}
 
@@ -857,6 +968,11 @@ _HANDLERS: dict[str, Callable] = {
     "aws:sfn/stateMachine:StateMachine": LocalStackBackend._state_machine,
     "aws:cloudwatch/metricAlarm:MetricAlarm": LocalStackBackend._metric_alarm,
     "aws:sns/topic:Topic": LocalStackBackend._topic,
+    "aws:kms/key:Key": LocalStackBackend._kms_key,
+    "aws:kms/alias:Alias": LocalStackBackend._kms_alias,
+    "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration": LocalStackBackend._bucket_lifecycle,
+    "aws:s3/bucketLogging:BucketLogging": LocalStackBackend._bucket_logging,
+    "aws:cloudwatch/logGroup:LogGroup": LocalStackBackend._log_group,
 }
 SUPPORTED_TYPES = tuple(_HANDLERS)
 
@@ -902,7 +1018,42 @@ def _update_state_machine(backend: LocalStackBackend, req: Request, region: str,
     return {**olds, **i, "definition": definition, "tagsAll": dict(i.get("tags") or {})}
 
 
+def _update_kms_key(backend: LocalStackBackend, req: Request, region: str, olds: dict) -> dict:
+    """In place: the key policy, rotation, enabled (usage, spec and multi-region force a new key)."""
+    i, kms, key_id = req.inputs, backend.client("kms", region), olds["keyId"]
+    policy = _json_text(i["policy"]) if i.get("policy") else olds.get("policy")
+    if policy:
+        kms.put_key_policy(KeyId=key_id, PolicyName="default", Policy=policy)
+    if bool(i.get("enableKeyRotation")) != bool(olds.get("enableKeyRotation")):
+        (kms.enable_key_rotation if i.get("enableKeyRotation") else kms.disable_key_rotation)(KeyId=key_id)
+    enabled = i.get("isEnabled", True) is not False
+    if enabled != (olds.get("isEnabled", True) is not False):
+        (kms.enable_key if enabled else kms.disable_key)(KeyId=key_id)
+    return {**olds, **i, "policy": policy, "isEnabled": enabled, "tagsAll": dict(i.get("tags") or {})}
+
+
+def _update_kms_alias(backend: LocalStackBackend, req: Request, region: str, olds: dict) -> dict:
+    backend.client("kms", region).update_alias(AliasName=olds["name"], TargetKeyId=req.inputs["targetKeyId"])
+    return {**olds, **req.inputs}
+
+
+def _update_log_group(backend: LocalStackBackend, req: Request, region: str, olds: dict) -> dict:
+    i, logs, name = req.inputs, backend.client("logs", region), olds["name"]
+    if i.get("retentionInDays"):
+        logs.put_retention_policy(logGroupName=name, retentionInDays=int(i["retentionInDays"]))
+    elif olds.get("retentionInDays"):
+        logs.delete_retention_policy(logGroupName=name)
+    if i.get("kmsKeyId") and i.get("kmsKeyId") != olds.get("kmsKeyId"):
+        logs.associate_kms_key(logGroupName=name, kmsKeyId=i["kmsKeyId"])
+    elif olds.get("kmsKeyId") and not i.get("kmsKeyId"):
+        logs.disassociate_kms_key(logGroupName=name)
+    return {**olds, **i, "retentionInDays": int(i.get("retentionInDays") or 0), "tagsAll": dict(i.get("tags") or {})}
+
+
 _UPDATES: dict[str, Callable] = {
+    "aws:kms/key:Key": _update_kms_key,
+    "aws:kms/alias:Alias": _update_kms_alias,
+    "aws:cloudwatch/logGroup:LogGroup": _update_log_group,
     "aws:s3/bucket:Bucket": _update_bucket,
     "aws:iam/role:Role": _update_role,
     "aws:sqs/queue:Queue": _update_queue,
@@ -966,6 +1117,12 @@ def _delete_facts(t: str, res_id: str, props: dict) -> dict:
         return {"name": props.get("name") or res_id}
     if t == "aws:sns/topic:Topic":
         return {"arn": props.get("arn") or res_id}
+    if t == "aws:kms/key:Key":
+        return {"key_id": props.get("keyId") or res_id, "days": int(props.get("deletionWindowInDays") or 30)}
+    if t == "aws:kms/alias:Alias":
+        return {"name": props.get("name") or res_id}
+    if t == "aws:cloudwatch/logGroup:LogGroup":
+        return {"name": props.get("name") or res_id, "skipDestroy": bool(props.get("skipDestroy"))}
     return {}
 
 
@@ -1010,6 +1167,10 @@ def delete_resource(backend: LocalStackBackend, t: str, res_id: str, props: dict
         "aws:s3/bucketPolicy:BucketPolicy": lambda: s3.delete_bucket_policy(Bucket=d["bucket"]),
         "aws:s3/bucketNotification:BucketNotification":
             lambda: s3.put_bucket_notification_configuration(Bucket=d["bucket"], NotificationConfiguration={}),
+        "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration":
+            lambda: s3.delete_bucket_lifecycle(Bucket=d["bucket"]),
+        "aws:s3/bucketLogging:BucketLogging":
+            lambda: s3.put_bucket_logging(Bucket=d["bucket"], BucketLoggingStatus={}),
     }
     if t in simple:
         _ignore_missing(simple[t], *gone)
@@ -1048,6 +1209,20 @@ def delete_resource(backend: LocalStackBackend, t: str, res_id: str, props: dict
         return "deleted"
     if t == "aws:sns/topic:Topic":
         _ignore_missing(lambda: backend.client("sns", region).delete_topic(TopicArn=d["arn"]), "NotFound")
+        return "deleted"
+    if t == "aws:kms/key:Key":
+        # As the provider does: KMS never deletes a key at once; it schedules the deletion (7-30 days).
+        _ignore_missing(lambda: backend.client("kms", region).schedule_key_deletion(
+            KeyId=d["key_id"], PendingWindowInDays=d["days"]), "NotFoundException", "KMSInvalidStateException")
+        return f"deletion scheduled in {d['days']} days"
+    if t == "aws:kms/alias:Alias":
+        _ignore_missing(lambda: backend.client("kms", region).delete_alias(AliasName=d["name"]), "NotFoundException")
+        return "deleted"
+    if t == "aws:cloudwatch/logGroup:LogGroup":
+        if d.get("skipDestroy"):
+            return "kept (skipDestroy)"
+        _ignore_missing(lambda: backend.client("logs", region).delete_log_group(logGroupName=d["name"]),
+                        "ResourceNotFoundException")
         return "deleted"
     raise StandInError(f"delete: resource type {t} is not served by the LocalStack backend")
 

@@ -503,3 +503,97 @@ def outputs(type_: str, name: str, props: Mapping[str, Any], region: str, accoun
                 out[key] = value
     res_id = rule.id(ctx) if rule.id is not None else f"{name}-{random_suffix(b'', name)}"
     return str(res_id), out
+
+
+# ------------------------------------------------------------------------------- KMS keys, log groups (issue 14)
+def _key_id(c: Ctx) -> str:
+    """A key id shaped like AWS's (a UUID), stable for the logical name and region."""
+    h = hashlib.sha256(f"kms/{c.name}/{c.region}".encode()).hexdigest()
+    return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:32]}"
+
+
+def _key_arn(c: Ctx) -> str:
+    return f"arn:{c.partition}:kms:{c.region}:{c.account}:key/{_key_id(c)}"
+
+
+def _alias_name_problem(name: str) -> Optional[str]:
+    if not name.startswith("alias/"):
+        return "alias names start with 'alias/'"
+    if name.startswith("alias/aws/"):
+        return "the prefix 'alias/aws/' is reserved for AWS managed keys"
+    if not re.fullmatch(r"alias/[A-Za-z0-9/_-]+", name):
+        return "alias names use only letters, digits, '/', '_' and '-' after 'alias/'"
+    return None
+
+
+_RETENTION_DAYS = (0, 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922,
+                   3288, 3653)
+
+
+def _retention_problem(value: Any) -> Optional[str]:
+    if isinstance(value, (int, float)) and not isinstance(value, bool) and int(value) not in _RETENTION_DAYS:
+        return f"expected one of {list(_RETENTION_DAYS)}, got {value:g}"
+    return None
+
+
+def _lifecycle_rules_problem(value: Any) -> Optional[str]:
+    """What PutBucketLifecycleConfiguration refuses in the rules: ids over 255 characters, a status other than
+    Enabled/Disabled, day counts below 1, ExpiredObjectDeleteMarker together with Days, a rule with no action."""
+    if not isinstance(value, list):
+        return None
+    if len(value) > 1000:
+        return f"at most 1000 rules (there are {len(value)})"
+    actions = ("expiration", "noncurrentVersionExpiration", "abortIncompleteMultipartUpload", "transitions",
+               "noncurrentVersionTransitions")
+    for i, rule in enumerate(value):
+        if not isinstance(rule, dict):
+            continue
+        if len(str(rule.get("id") or "")) > 255:
+            return f"rules[{i}].id is over 255 characters"
+        if rule.get("status") not in ("Enabled", "Disabled", UNKNOWN):
+            return f"rules[{i}].status: expected Enabled or Disabled, got {rule.get('status')!r}"
+        if not any(rule.get(a) for a in actions):
+            return f"rules[{i}] has no action (expiration, transition, noncurrent version or multipart rule)"
+        exp = rule.get("expiration") or {}
+        if exp.get("expiredObjectDeleteMarker") and (exp.get("days") or exp.get("date")):
+            return f"rules[{i}].expiration: expiredObjectDeleteMarker cannot be combined with days or date"
+        for key, field_ in (("expiration", "days"), ("noncurrentVersionExpiration", "noncurrentDays"),
+                            ("abortIncompleteMultipartUpload", "daysAfterInitiation")):
+            days = (rule.get(key) or {}).get(field_)
+            if isinstance(days, (int, float)) and not isinstance(days, bool) and days < 1:
+                return f"rules[{i}].{key}.{field_} must be a positive number of days, got {days:g}"
+    return None
+
+
+RULES["aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration"] = TypeRule(
+    checks={"rules": _lifecycle_rules_problem}, **_BUCKET_SUB)
+
+RULES.update({
+    "aws:kms/key:Key": TypeRule(
+        tags=True,
+        defaults={"keyUsage": "ENCRYPT_DECRYPT", "customerMasterKeySpec": "SYMMETRIC_DEFAULT",
+                  "isEnabled": True, "enableKeyRotation": False, "multiRegion": False,
+                  "bypassPolicyLockoutSafetyCheck": False},
+        computed={"arn": _key_arn, "keyId": _key_id},
+        id=_key_id, replace_on_change=frozenset({"keyUsage", "customerMasterKeySpec", "multiRegion"}),
+        checks={"policy": _json_problem, "deletionWindowInDays": _between(7, 30),
+                "rotationPeriodInDays": _between(90, 2560)},
+    ),
+    "aws:kms/alias:Alias": TypeRule(
+        name=NameRule("name", 256, _alias_name_problem, prefix_field="namePrefix"),
+        computed={"arn": lambda c: f"arn:{c.partition}:kms:{c.region}:{c.account}:{c.get('name')}",
+                  "targetKeyArn": lambda c: (c.get("targetKeyId") if str(c.get("targetKeyId", "")).startswith("arn:")
+                                             else f"arn:{c.partition}:kms:{c.region}:{c.account}:key/"
+                                                  f"{c.get('targetKeyId')}")},
+        id=lambda c: c.get("name"), replace_on_change=frozenset({"name", "namePrefix"}),
+    ),
+    "aws:cloudwatch/logGroup:LogGroup": TypeRule(
+        # CreateLogGroup: 1-512 characters of letters, digits, '_', '-', '/', '.', '#'.
+        name=NameRule("name", 512, _pattern(r"[A-Za-z0-9_\-/.#]+", "log group names use only letters, digits and "
+                                                                  "'_-/.#'")),
+        tags=True, defaults={"retentionInDays": 0, "skipDestroy": False, "logGroupClass": "STANDARD"},
+        computed={"arn": lambda c: f"arn:{c.partition}:logs:{c.region}:{c.account}:log-group:{c.get('name')}"},
+        id=lambda c: c.get("name"), replace_on_change=frozenset({"name", "namePrefix", "logGroupClass"}),
+        checks={"retentionInDays": _retention_problem},
+    ),
+})

@@ -12,7 +12,8 @@ from components import TYPE_TOKEN, S3TriggeredStateMachine
 from tests.component.conftest import ACCOUNT, REGION, STATE_MACHINE_ARN, run_program
 
 BUCKET_SETTINGS = ("BucketOwnershipControls", "BucketPublicAccessBlock",
-                   "BucketServerSideEncryptionConfiguration", "BucketVersioning", "BucketPolicy")
+                   "BucketServerSideEncryptionConfiguration", "BucketVersioning", "BucketLifecycleConfiguration",
+                   "BucketPolicy")
 
 
 def types(run):
@@ -249,7 +250,7 @@ def test_bucket_settings_are_applied_one_at_a_time(deploy, delivery):
     run = deploy({"delivery": delivery})
     buckets = ["uploads-bucket"] + (["uploads-trail-logs"] if delivery == "cloudtrail" else [])
     for bucket in buckets:
-        steps = ["ownership", "public-access-block", "encryption", "versioning"]
+        steps = ["ownership", "public-access-block", "encryption", "versioning", "lifecycle"]
         if bucket == "uploads-bucket" and delivery == "eventbridge":
             steps.append("notification")
         chain = [bucket] + [f"{bucket}-{step}" for step in steps] + [f"{bucket}-policy"]
