@@ -1,4 +1,4 @@
-"""``python -m harness``: see harness.cli."""
+"""``python -m proof``: see proof.cli."""
 
 import sys
 

@@ -1,11 +1,11 @@
-"""The ``python -m harness`` command line.
+"""The ``python -m proof`` command line.
 
 Each subcommand lives in its own module, which exposes ``register(subparsers) -> None``: it adds its parser with
 ``subparsers.add_parser(...)``, calls ``add_program_arguments(parser)`` for the shared options, and sets
 ``func`` (``parser.set_defaults(func=...)``), a function of the parsed arguments returning the exit code.
 
-The modules are listed in ``SUBCOMMAND_MODULES`` and imported in that order: ``harness.gate`` (``preview``) and
-``harness.demo`` (``demo``). Deploying is the real Pulumi CLI's job (``scripts/pulumi up`` / ``destroy``). A listed module that does not exist yet is
+The modules are listed in ``SUBCOMMAND_MODULES`` and imported in that order: ``proof.gate`` (``preview``) and
+``proof.demo`` (``demo``). Deploying is the real Pulumi CLI's job (``scripts/pulumi up`` / ``destroy``). A listed module that does not exist yet is
 skipped; one that exists but fails to import is an error. To add a subcommand, add its module to the list.
 """
 
@@ -15,7 +15,7 @@ import argparse
 import importlib
 from typing import Optional, Sequence
 
-SUBCOMMAND_MODULES = ("harness.gate", "harness.demo")
+SUBCOMMAND_MODULES = ("proof.gate", "proof.demo")
 
 
 def parse_config_assignment(text: str) -> tuple[str, str]:
@@ -50,9 +50,9 @@ def config_overrides(args: argparse.Namespace) -> dict[str, str]:
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
-        prog="python -m harness",
-        description="Local tooling for this Pulumi project: run a program offline under mocks, check it with the "
-                    "policy pack as the Pulumi engine would, and run the tutorial end to end on LocalStack (demo).",
+        prog="python -m proof",
+        description="Proof tooling for this Pulumi project, on Pulumi's own engine with the stand-in aws provider: "
+                    "the offline policy gate (gate) and the tutorial end to end on LocalStack (demo).",
     )
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
     for module_name in SUBCOMMAND_MODULES:

@@ -1,6 +1,6 @@
-"""``python -m harness demo``: the tutorial, end to end, on LocalStack (``bash scripts/demo`` sets up and runs it).
+"""``python -m proof demo``: the tutorial, end to end, on LocalStack (``bash scripts/demo`` sets up and runs it).
 
-Everything is deployed by the REAL Pulumi CLI (``scripts/pulumi``, through ``harness.stack.ThrowawayStack``) with the
+Everything is deployed by the REAL Pulumi CLI (``scripts/pulumi``, through ``proof.stack.ThrowawayStack``) with the
 stand-in aws provider's LocalStack backend (``S3TSM_BACKEND=localstack``, standin_aws/localstack.py):
 
 1. Starts LocalStack 4.8.1 (no Docker) on a free 127.0.0.1 port, unless ``--endpoint`` names a running one.
@@ -34,7 +34,7 @@ import time
 from pathlib import Path
 from typing import Optional
 
-from .localstack import LocalStack, LocalStackError
+from .emulator import LocalStack, LocalStackError
 from .stack import PULUMI, POLICIES, Result, StackError, ThrowawayStack
 
 REPO = Path(__file__).resolve().parent.parent

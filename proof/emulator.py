@@ -1,15 +1,15 @@
 """Start and stop LocalStack 4.8.1 without Docker, on a free 127.0.0.1 port.
 
 LocalStack runs from a virtualenv of its own (default ``<repo>/.venv-localstack``, installed from
-``harness/localstack-requirements.txt``) because it pins boto3/botocore versions the project does not want.
+``proof/localstack-requirements.txt``) because it pins boto3/botocore versions the project does not want.
 The process gets a temporary FILESYSTEM_ROOT, listens on 127.0.0.1 only (``GATEWAY_SERVER=hypercorn``; the
 default server binds every interface), and is stopped with SIGTERM, then SIGKILL after a grace period.
 
     with LocalStack() as ls:
         boto3.client("s3", endpoint_url=ls.endpoint, ...)
 
-Used by the e2e pytest session fixture, ``python -m harness demo`` and anyone who wants an emulator by hand
-(``python -m harness.localstack`` starts one and prints its endpoint until Ctrl-C).
+Used by the e2e pytest session fixture, ``python -m proof demo`` and anyone who wants an emulator by hand
+(``python -m proof.emulator`` starts one and prints its endpoint until Ctrl-C).
 """
 from __future__ import annotations
 
@@ -205,10 +205,10 @@ class LocalStack:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """``python -m harness.localstack [--port N] [--venv DIR]``: start one and wait for Ctrl-C."""
+    """``python -m proof.emulator [--port N] [--venv DIR]``: start one and wait for Ctrl-C."""
     import argparse
 
-    p = argparse.ArgumentParser(prog="python -m harness.localstack", description=main.__doc__)
+    p = argparse.ArgumentParser(prog="python -m proof.emulator", description=main.__doc__)
     p.add_argument("--port", type=int)
     p.add_argument("--venv")
     args = p.parse_args(argv)

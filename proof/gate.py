@@ -1,7 +1,7 @@
-"""The offline policy gate, ``python -m harness preview``: a thin wrapper over the real ``pulumi preview --policy-pack``.
+"""The offline policy gate, ``python -m proof preview``: a thin wrapper over the real ``pulumi preview --policy-pack``.
 
 It runs the program with the real Pulumi CLI (``scripts/pulumi``) on a throwaway stack and state
-(``harness/stack.py``), against the stand-in aws provider's offline backend, so no account, backend or credentials
+(``proof/stack.py``), against the stand-in aws provider's offline backend, so no account, backend or credentials
 are needed. ``--update`` runs ``pulumi up`` instead, on that throwaway state: the engine runs the stack policies again
 with every value known, and nothing leaves the machine. The output is the engine's own (``--json``: its JSON event
 stream). Exit codes:
@@ -113,8 +113,9 @@ def _gate(args: argparse.Namespace, out: TextIO = sys.stdout) -> int:
 
 def register(subparsers) -> None:
     parser = subparsers.add_parser(
-        "preview", help="pulumi preview --policy-pack with the real engine, offline (stand-in aws provider)",
-        description=__doc__.split("\n\n")[0])
+        "gate", aliases=["preview"],
+        help="pulumi preview --policy-pack with the real engine, offline (stand-in aws provider); `preview` is the "
+             "old name, kept", description=__doc__.split("\n\n")[0])
     add_program_arguments(parser)
     parser.add_argument("--policy-pack", action="append", default=[], metavar="DIR",
                         help="a policy pack directory (repeatable), as `pulumi preview --policy-pack`")
