@@ -39,10 +39,10 @@ from __future__ import annotations
 import copy
 import re
 from dataclasses import dataclass, field
-from typing import Any, Callable, Iterable
+from typing import Any, Iterable
 
 from .graph import (BUCKET_TYPES, NOTIFICATION, POLICY_ATTACHMENT, ROLE, ROLE_POLICY, ROLE_POLICY_ATTACHMENT,
-                    STATE_MACHINE, TRAIL, Node, StackGraph)
+                    STATE_MACHINE, Node, StackGraph)
 from .iam import evaluate, principal_services, read_policy
 from .names import (EVENTBRIDGE_ENABLED, LEAST_PRIVILEGE, OBJECT_CREATED_EVENTS, SAME_REGION,
                     TRAIL_LOGS_BUCKET)
@@ -50,7 +50,7 @@ from .patterns import (CLOUDTRAIL_DETAIL_TYPE, OBJECT_CREATED_DETAIL_TYPE, RuleP
                        near_miss, event_matches)
 from .regions import Region, parse_arn
 from .selectors import explain_trail_event, trail_logs_management_events
-from .values import UNKNOWN_STRING, as_bool, as_str, contains_unknown, is_unknown, short
+from .values import as_bool, as_str, contains_unknown, is_unknown, short
 
 ALIAS = "aws:sfn/alias:Alias"
 IAM_POLICY = "aws:iam/policy:Policy"
