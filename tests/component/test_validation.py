@@ -54,19 +54,39 @@ CASES = [
     ({"trail_name": "a--b"}, "trail_name", "two of '.', '_', '-' in a row"),
     ({"tags": {"team": 1}}, "tags", "strings to strings"),
     ({"force_destroy": "true"}, "force_destroy", "true or false"),
+    ({"kms_key_arn": "alias/uploads"}, "kms_key_arn", "not an ARN"),
+    ({"kms_key_arn": f"arn:aws:kms:us-east-2:{ACCOUNT}:alias/uploads"}, "kms_key_arn", "not a 'key'"),
+    ({"kms_key_arn": f"arn:aws:s3:::bucket"}, "kms_key_arn", "not 'kms'"),
+    ({"kms_key_arn": f"arn:aws:kms:eu-west-1:{ACCOUNT}:key/1234abcd-12ab-34cd-56ef-1234567890ab"}, "kms_key_arn",
+     "S3, CloudTrail and SQS use only keys in their own region"),
+    ({"access_logging": "yes"}, "access_logging", "true or false"),
+    ({"access_logging": True, "existing_bucket_name": "theirs"}, "access_logging",
+     "only to a bucket the component creates"),
+    ({"noncurrent_version_expiration_days": -1}, "noncurrent_version_expiration_days", "from 0 (no rule) to 36500"),
+    ({"noncurrent_version_expiration_days": 1.5}, "noncurrent_version_expiration_days", "whole number"),
+    ({"noncurrent_version_expiration_days": 30, "existing_bucket_name": "theirs"},
+     "noncurrent_version_expiration_days", "only to a bucket the component creates"),
+    ({"log_expiration_days": 40000}, "log_expiration_days", "to 36500"),
+    ({"log_transition_days": 0}, "log_transition_days", "from 1 to 36500"),
+    ({"log_transition_days": 400}, "log_transition_days", "less than `log_expiration_days` (365)"),
+    ({"name": None, "access_logging": True}, "name", "S3 bucket name"),
 ]
 
 
 @pytest.mark.parametrize("args,argument,phrase", CASES, ids=[c[1] + ":" + c[2][:30] for c in CASES])
 def test_bad_input_registers_nothing(args, argument, phrase):
+    args = dict(args)
+    # `name: None` marks a case about the component name: one that only the access log bucket's auto-name breaks
+    # (`<name>-access-logs-xxxxxxx` is 63 characters at most: 43 for the name).
+    name = "a" * 44 if args.pop("name", "") is None else "uploads"
     full = {"state_machine_arn": STATE_MACHINE_ARN, **args}
     run = Run()
     with pytest.raises(ArgumentError) as raised:
-        run_program(lambda: S3TriggeredStateMachine("uploads", full), run=run)
+        run_program(lambda: S3TriggeredStateMachine(name, full), run=run)
     assert run.resources == [], "a bad argument must not register anything"
     message = str(raised.value)
     assert f"`{argument}` = " in message and phrase in message, message
-    assert "S3TriggeredStateMachine 'uploads'" in message
+    assert f"S3TriggeredStateMachine {name!r}" in message
 
 
 def test_a_good_run_is_recorded():
