@@ -11,6 +11,7 @@ trail logs and bills), :mod:`.regions`, :mod:`.iam`, :mod:`.graph`, :mod:`.value
 from __future__ import annotations
 
 from .bucket_checks import eventbridge_enabled_policy
+from .kms_checks import KMS_KEY_POLICY, kms_key_policy_policy
 from .names import (COPY_OBJECT, DEAD_LETTER_QUEUE, EVENTBRIDGE_ENABLED, LEAST_PRIVILEGE, NO_FEEDBACK_LOOP,
                     OBJECT_CREATED_EVENTS, SAME_REGION, TRAIL_COST, TRAIL_LOGS_BUCKET, TRAIL_QUOTA)
 from .region_checks import same_region_policy
@@ -26,14 +27,15 @@ PACK_DESCRIPTION = ("Stops the mistakes that make S3-triggered Step Functions wo
 
 #: Every policy name, in the order of the README.
 POLICY_NAMES = (SAME_REGION, OBJECT_CREATED_EVENTS, COPY_OBJECT, TRAIL_LOGS_BUCKET, EVENTBRIDGE_ENABLED,
-                NO_FEEDBACK_LOOP, LEAST_PRIVILEGE, DEAD_LETTER_QUEUE, TRAIL_COST, TRAIL_QUOTA)
+                NO_FEEDBACK_LOOP, LEAST_PRIVILEGE, DEAD_LETTER_QUEUE, TRAIL_COST, TRAIL_QUOTA, KMS_KEY_POLICY)
 
 
 def all_policies() -> list:
-    """Fresh instances of the ten policies (pulumi_policy Policy objects)."""
+    """Fresh instances of the eleven policies (pulumi_policy Policy objects)."""
     return [same_region_policy(), object_created_events_policy(), copy_object_policy(),
             trail_logs_bucket_policy(), eventbridge_enabled_policy(), no_feedback_loop_policy(),
-            least_privilege_policy(), dead_letter_queue_policy(), trail_cost_policy(), trail_quota_policy()]
+            least_privilege_policy(), dead_letter_queue_policy(), trail_cost_policy(), trail_quota_policy(),
+            kms_key_policy_policy()]
 
 
 POLICIES = all_policies()

@@ -24,8 +24,9 @@ BROKEN = {
     "broken-eventbridge-enabled": "s3-trigger-eventbridge-enabled",
     "broken-trail-feedback-loop": "s3-trigger-no-trail-feedback-loop",
     "broken-least-privilege-role": "s3-trigger-least-privilege-role",
+    "broken-kms-key-policy-dlq": "s3-trigger-kms-key-policy",
 }
-GOOD = ("good-cloudtrail", "good-eventbridge")
+GOOD = ("good-cloudtrail", "good-eventbridge", "good-kms-key-policy")
 
 
 @pytest.mark.parametrize("delivery", ["cloudtrail", "eventbridge"])

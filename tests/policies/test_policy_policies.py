@@ -14,7 +14,7 @@ from policy_testkit import (BUCKET, LOGS, QUEUE_ARN, REGION, SM_ARN, T_BUCKET, T
 
 MANDATORY = {"s3-trigger-same-region", "s3-trigger-object-created-events", "s3-trigger-trail-logs-bucket",
              "s3-trigger-eventbridge-enabled", "s3-trigger-no-trail-feedback-loop",
-             "s3-trigger-least-privilege-role"}
+             "s3-trigger-least-privilege-role", "s3-trigger-kms-key-policy"}
 ADVISORY = {"s3-trigger-copy-object", "s3-trigger-dead-letter-queue", "s3-trigger-trail-cost",
             "s3-trigger-trail-quota"}
 
