@@ -64,8 +64,8 @@ for i in range(N):
 """
 
 # The component's resources, declared one by one (see components/component.py for the original wiring).
-FLAT_MAIN = HEADER + """from components import arns, bucket as docs_bucket, role as docs_role, rule as docs_rule
-from components import target as docs_target, trail as docs_trail
+FLAT_MAIN = HEADER + """from components import alarms as docs_alarms, arns, bucket as docs_bucket, role as docs_role, rule as docs_rule
+from components import lifecycle as docs_lifecycle, target as docs_target, trail as docs_trail
 from components.events import DEFAULT_EVENT_NAMES
 
 account = aws.get_caller_identity().account_id
@@ -78,7 +78,7 @@ def j(document):
     return json.dumps(document, sort_keys=True)
 
 
-def private_bucket(logical, policy, eventbridge=False):
+def private_bucket(logical, policy, lifecycle_rules, eventbridge=False):
     # As the component: one setting at a time, each after the previous one (S3's OperationAborted).
     created = aws.s3.Bucket(logical, force_destroy=False)
     previous = created
@@ -96,6 +96,9 @@ def private_bucket(logical, policy, eventbridge=False):
     previous = aws.s3.BucketVersioning(f"{logical}-versioning", bucket=created.bucket,
                                        versioning_configuration={"status": "Enabled"},
                                        opts=pulumi.ResourceOptions(depends_on=[previous]))
+    previous = aws.s3.BucketLifecycleConfiguration(f"{logical}-lifecycle", bucket=created.bucket,
+                                                   rules=lifecycle_rules,
+                                                   opts=pulumi.ResourceOptions(depends_on=[previous]))
     if eventbridge:
         previous = aws.s3.BucketNotification(f"{logical}-notification", bucket=created.bucket, eventbridge=True,
                                              opts=pulumi.ResourceOptions(depends_on=[previous]))
@@ -108,12 +111,14 @@ def private_bucket(logical, policy, eventbridge=False):
 for i in range(N):
     name = f"t{i}"
     rule_name, trail_name = f"{name}-{stack}-rule", f"{name}-{stack}-trail"
-    upload, _ = private_bucket(f"{name}-bucket", docs_bucket.tls_only_bucket_policy, DELIVERY == "eventbridge")
+    upload, _ = private_bucket(f"{name}-bucket", docs_bucket.tls_only_bucket_policy,
+                               docs_lifecycle.upload_bucket_rules(30), DELIVERY == "eventbridge")
     if DELIVERY != "eventbridge":
         trail_arn = arns.trail_arn(partition, region, account, trail_name)
         logs, logs_policy = private_bucket(
             f"{name}-trail-logs",
-            lambda arn, trail_arn=trail_arn: docs_bucket.cloudtrail_log_bucket_policy(arn, account, trail_arn))
+            lambda arn, trail_arn=trail_arn: docs_bucket.cloudtrail_log_bucket_policy(arn, account, trail_arn),
+            docs_lifecycle.log_bucket_rules(365))
         aws.cloudtrail.Trail(
             f"{name}-trail", name=trail_name, s3_bucket_name=logs.bucket,
             advanced_event_selectors=upload.bucket.apply(lambda b: docs_trail.advanced_event_selectors(
@@ -135,6 +140,13 @@ for i in range(N):
     aws.cloudwatch.EventTarget(
         f"{name}-target", rule=rule.name, arn=ARN, role_arn=role.arn,
         retry_policy=docs_target.retry_policy(185, 86400), dead_letter_config={"arn": queue.arn})
+    topic = aws.sns.Topic(f"{name}-alarms")
+    definitions = docs_alarms.alarm_definitions(
+        rule_name, pulumi.Output.from_input(ARN), queue.name,
+        docs_alarms.Thresholds(docs_alarms.default_thresholds(), docs_alarms.DEFAULT_PERIOD_SECONDS,
+                               docs_alarms.DEFAULT_EVALUATION_PERIODS), (topic.arn,), trigger=name)
+    for key, definition in definitions.items():
+        aws.cloudwatch.MetricAlarm(f"{name}{docs_alarms.logical_suffix(key)}", **definition)
 """
 
 
