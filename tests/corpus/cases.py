@@ -1,8 +1,9 @@
 """The adversarial corpus: one hand-wired program per directory, each with a one-line reason and the verdict
 AWS behaviour demands (the set of mandatory policies that must fire; empty for a correct program).
 
-``PREVIEW`` overrides the verdict in preview where the answer is left to the update on purpose (a pattern built
-from ``bucket.id`` is unknown until the bucket exists; the engine runs the stack policies again after the update).
+``PREVIEW`` overrides the verdict in preview where the answer is left to the update on purpose: a pattern built
+from ``bucket.id``, or a role policy document built from the state machine's ARN output, is unknown until those
+resources exist, and the engine runs the stack policies again after the update with every value known.
 """
 
 OCE = "s3-trigger-object-created-events"

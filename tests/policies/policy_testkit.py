@@ -185,13 +185,13 @@ def basic_log_everything() -> list:
              "dataResources": [{"type": "AWS::S3::Object", "values": ["arn:aws:s3"]}]}]
 
 
-def trust_policy(extra_principal=None) -> str:
+def trust_policy(extra_principal=None, rule_arn=RULE_ARN) -> str:
     principal: dict[str, Any] = {"Service": "events.amazonaws.com"}
     if extra_principal:
         principal.update(extra_principal)
     return json.dumps({"Version": "2012-10-17", "Statement": [{
         "Effect": "Allow", "Principal": principal, "Action": "sts:AssumeRole",
-        "Condition": {"StringEquals": {"aws:SourceAccount": ACCOUNT, "aws:SourceArn": RULE_ARN}}}]})
+        "Condition": {"StringEquals": {"aws:SourceAccount": ACCOUNT, "aws:SourceArn": rule_arn}}}]})
 
 
 def start_policy(resource=SM_ARN, action="states:StartExecution") -> str:

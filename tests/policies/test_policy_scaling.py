@@ -73,7 +73,7 @@ def scaled_stack(n: int, *, preview: bool = False, delivery: str = "cloudtrail")
             pattern = object_created_pattern(bucket=bucket)
         rule = s.add(T_RULE, f"t{i}-rule", {"name": rule_name, "eventPattern": pattern, "arn": k(rule_arn)},
                      propdeps={"eventPattern": [b]}, deps=[b])
-        role = s.add(T_ROLE, f"t{i}-role", {"name": f"t{i}-role", "assumeRolePolicy": trust_policy(),
+        role = s.add(T_ROLE, f"t{i}-role", {"name": f"t{i}-role", "assumeRolePolicy": trust_policy(rule_arn=rule_arn),
                                              "arn": k(role_arn)})
         s.add(T_ROLE_POLICY, f"t{i}-role-policy", {"role": f"t{i}-role",
                                                    "policy": U if preview else start_policy(sm_arn)},
