@@ -135,7 +135,8 @@ def test_an_invalid_state_machine_name_is_refused_before_anything_registers():
 
 
 def test_target_role_starts_only_helloworld(default_run):
-    policy, = by_type(default_run, "iam/rolePolicy:RolePolicy")
+    # The trigger's role policy (Helloworld's own role has one for its execution logs and X-Ray traces).
+    policy, = [r for r in by_type(default_run, "iam/rolePolicy:RolePolicy") if r.name == "tutorial-role-start-execution"]
     machine, = by_type(default_run, "sfn/stateMachine:StateMachine")
     assert json.loads(policy.inputs["policy"])["Statement"] == [{
         "Effect": "Allow", "Action": "states:StartExecution", "Resource": machine.outputs["arn"]}]
@@ -197,7 +198,8 @@ def test_declared_types_match_what_the_program_reads():
         spec = project_keys()[key]
         assert spec["type"] == types[getter], key
         default = spec["default"]
-        assert isinstance(default, bool) if spec["type"] == "boolean" else isinstance(default, str), key
+        expected = {"boolean": bool, "integer": int}.get(spec["type"], str)
+        assert isinstance(default, expected) and not (expected is int and isinstance(default, bool)), key
 
 
 def test_every_config_key_is_in_the_readme():
