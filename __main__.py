@@ -15,10 +15,10 @@ from typing import Optional
 import pulumi
 import pulumi_aws as aws
 
-from components import S3TriggeredStateMachine
-from components import arns, kms, state_machine as sfn_docs
-from components.names import default_rule_name, default_trail_name, name_problem
-from components.state_machine import helloworld_definition, states_trust_policy
+from s3_triggered_state_machine import S3TriggeredStateMachine
+from s3_triggered_state_machine import arns, kms, state_machine as sfn_docs
+from s3_triggered_state_machine.names import default_rule_name, default_trail_name, name_problem
+from s3_triggered_state_machine.state_machine import helloworld_definition, states_trust_policy
 
 config = pulumi.Config()
 stack = pulumi.get_stack()

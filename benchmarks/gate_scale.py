@@ -37,7 +37,7 @@ import json
 import pulumi
 import pulumi_aws as aws
 
-from components import S3TriggeredStateMachine
+from s3_triggered_state_machine import S3TriggeredStateMachine
 
 config = pulumi.Config()
 role = aws.iam.Role("machine-role", assume_role_policy=json.dumps({

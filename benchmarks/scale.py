@@ -14,7 +14,7 @@ inputs; auto-name suffixes normalised): the benchmark refuses to compare program
 Then, per size, each program gets a throwaway stack (proof/stack.py: the real CLI, the stand-in aws provider's
 offline backend) and `pulumi preview` runs alternately for the two, `--repeat` times: wall time, and the CPU time of
 every process of the run (the CLI, the language host, the program, the provider: RUSAGE_CHILDREN). Import time of
-`components` is measured in fresh interpreters.
+`s3_triggered_state_machine` is measured in fresh interpreters.
 
 A measurement, not a test: nothing here asserts a time.
 
@@ -57,16 +57,16 @@ import pulumi_aws as aws
 N, DELIVERY, ARN = {n}, {delivery!r}, """ + repr(ARN) + """
 """
 
-COMPONENT_MAIN = HEADER + """from components import S3TriggeredStateMachine
+COMPONENT_MAIN = HEADER + """from s3_triggered_state_machine import S3TriggeredStateMachine
 
 for i in range(N):
     S3TriggeredStateMachine(f"t{i}", {"state_machine_arn": ARN, "delivery": DELIVERY})
 """
 
 # The component's resources, declared one by one (see components/component.py for the original wiring).
-FLAT_MAIN = HEADER + """from components import alarms as docs_alarms, arns, bucket as docs_bucket, role as docs_role, rule as docs_rule
-from components import lifecycle as docs_lifecycle, target as docs_target, trail as docs_trail
-from components.events import DEFAULT_EVENT_NAMES
+FLAT_MAIN = HEADER + """from s3_triggered_state_machine import alarms as docs_alarms, arns, bucket as docs_bucket, role as docs_role, rule as docs_rule
+from s3_triggered_state_machine import lifecycle as docs_lifecycle, target as docs_target, trail as docs_trail
+from s3_triggered_state_machine.events import DEFAULT_EVENT_NAMES
 
 account = aws.get_caller_identity().account_id
 partition = aws.get_partition().partition
@@ -194,7 +194,7 @@ def timed_preview(stack: ThrowawayStack) -> tuple[float, float, int]:
 
 
 def import_seconds() -> float:
-    code = "import time; t=time.perf_counter(); import components; print(time.perf_counter()-t)"
+    code = "import time; t=time.perf_counter(); import s3_triggered_state_machine; print(time.perf_counter()-t)"
     runs = [float(subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True,
                                  check=True).stdout) for _ in range(3)]
     return statistics.median(runs)
@@ -238,7 +238,7 @@ def main() -> int:
     for n, med in rows:
         (fw, fc, res), (cw, cc, _) = med["flat"], med["component"]
         print(f"| {n} | {res} | {fw:.2f} | {cw:.2f} | {fc:.2f} | {cc:.2f} | {cc / fc:.2f}x |")
-    print(f"\nimport components (fresh interpreter, with pulumi and pulumi_aws): {import_seconds() * 1000:.0f} ms")
+    print(f"\nimport s3_triggered_state_machine (fresh interpreter, with pulumi and pulumi_aws): {import_seconds() * 1000:.0f} ms")
     return 0
 
 

@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 
 # The component's Python package, in the repository root (one directory up). The import name is this one line.
-COMPONENT_MODULE = "components"
+COMPONENT_MODULE = "s3_triggered_state_machine"
 # The package part of the type token (s3-triggered-state-machine:index:S3TriggeredStateMachine) and of the SDKs' names.
 PACKAGE_NAME = "s3-triggered-state-machine"
 VERSION = "0.1.0"   # pyproject.toml's version

@@ -132,7 +132,7 @@ def run_program(build: Callable[[], Any], *, region: str = REGION, stack: str = 
 @pytest.fixture
 def deploy():
     """`deploy(args, name="uploads", region=..., opts=None)` runs the component with these args."""
-    from components import S3TriggeredStateMachine
+    from s3_triggered_state_machine import S3TriggeredStateMachine
 
     def _deploy(args: dict, name: str = "uploads", region: str = REGION, opts=None, **kwargs) -> Run:
         full = {"state_machine_arn": STATE_MACHINE_ARN, **args}

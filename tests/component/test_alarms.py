@@ -6,8 +6,8 @@ Substitute used: none for the definitions (pure functions); Pulumi mocks for wha
 
 import pytest
 
-from components import ArgumentError
-from components.alarms import ALARM_KEYS, METRICS, Thresholds, alarm_definitions, default_thresholds, period_problem
+from s3_triggered_state_machine import ArgumentError
+from s3_triggered_state_machine.alarms import ALARM_KEYS, METRICS, Thresholds, alarm_definitions, default_thresholds, period_problem
 from tests.component.conftest import ACCOUNT, REGION, STATE_MACHINE_ARN
 
 # AWS's documented metrics, per namespace: {metric: (dimensions, a quote of its description)}.
@@ -139,7 +139,7 @@ def test_alarms_off(deploy):
 ])
 def test_bad_alarm_arguments_fail_before_anything_registers(deploy, args, phrase):
     from tests.component.conftest import Run, run_program
-    from components import S3TriggeredStateMachine
+    from s3_triggered_state_machine import S3TriggeredStateMachine
     run = Run()
     with pytest.raises(ArgumentError) as error:
         run_program(lambda: S3TriggeredStateMachine("uploads", {"state_machine_arn": STATE_MACHINE_ARN, **args}),

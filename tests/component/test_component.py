@@ -8,7 +8,7 @@ import json
 import pulumi
 import pytest
 
-from components import TYPE_TOKEN, S3TriggeredStateMachine
+from s3_triggered_state_machine import TYPE_TOKEN, S3TriggeredStateMachine
 from tests.component.conftest import ACCOUNT, REGION, STATE_MACHINE_ARN, run_program
 
 BUCKET_SETTINGS = ("BucketOwnershipControls", "BucketPublicAccessBlock",
@@ -213,7 +213,7 @@ def test_preview_knows_the_pattern_of_an_auto_named_bucket(deploy):
 
 
 def test_reusable_from_another_program_with_a_plain_dict():
-    from components import S3TriggeredStateMachine as Imported
+    from s3_triggered_state_machine import S3TriggeredStateMachine as Imported
 
     run = run_program(lambda: Imported("reused", dict(state_machine_arn=STATE_MACHINE_ARN, delivery="eventbridge")))
     assert run.resources[0].type == TYPE_TOKEN and run.one("EventRule").name == "reused-rule"

@@ -7,13 +7,13 @@ import json
 
 import pytest
 
-from components.bucket import bucket_name_problem, cloudtrail_log_bucket_policy, tls_only_bucket_policy
-from components.events import DEFAULT_EVENT_NAMES, eventbridge_reasons
-from components.role import events_trust_policy, start_execution_policy
-from components.rule import event_pattern, key_filter
-from components.state_machine import helloworld_definition
-from components.target import dead_letter_queue_policy, input_transformer, retry_policy
-from components.trail import advanced_event_selectors
+from s3_triggered_state_machine.bucket import bucket_name_problem, cloudtrail_log_bucket_policy, tls_only_bucket_policy
+from s3_triggered_state_machine.events import DEFAULT_EVENT_NAMES, eventbridge_reasons
+from s3_triggered_state_machine.role import events_trust_policy, start_execution_policy
+from s3_triggered_state_machine.rule import event_pattern, key_filter
+from s3_triggered_state_machine.state_machine import helloworld_definition
+from s3_triggered_state_machine.target import dead_letter_queue_policy, input_transformer, retry_policy
+from s3_triggered_state_machine.trail import advanced_event_selectors
 from tests.matcher import matches
 from tests.s3_events import (CREATING, NOT_CREATING, TUTORIAL_BUCKET, TUTORIAL_EVENT, cloudtrail_event,
                              object_created_event, object_deleted_event)

@@ -11,8 +11,8 @@ import json
 
 import pytest
 
-from components import kms, lifecycle, state_machine as sfn
-from components.bucket import access_log_bucket_policy
+from s3_triggered_state_machine import kms, lifecycle, state_machine as sfn
+from s3_triggered_state_machine.bucket import access_log_bucket_policy
 from policies.s3_trigger.iam import evaluate, read_policy
 from tests.component.conftest import ACCOUNT, REGION
 

@@ -11,9 +11,9 @@ import re
 import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
 
-from components import ArgumentError, S3TriggeredStateMachine
-from components.args import validate
-from components.names import CHILDREN, NAME_RULES, auto_name, name_problem, trail_name_problem
+from s3_triggered_state_machine import ArgumentError, S3TriggeredStateMachine
+from s3_triggered_state_machine.args import validate
+from s3_triggered_state_machine.names import CHILDREN, NAME_RULES, auto_name, name_problem, trail_name_problem
 from tests.component.conftest import STATE_MACHINE_ARN, Run, run_program
 
 ARGS = {"state_machine_arn": STATE_MACHINE_ARN}

@@ -1,41 +1,121 @@
-"""`pip install` of the repository makes `from components import S3TriggeredStateMachine` work elsewhere.
+"""The distribution as a user gets it: a wheel, built and installed into a fresh virtualenv, imported by its own name.
 
-Substitute used: none; a real pip install (no dependencies, no network) into a temporary directory.
+Substitute used: none for the packaging (a real wheel build and `pip install` with no network: the fresh virtualenv
+reuses the project's site-packages for pulumi and pulumi-aws through a .pth file); Pulumi's mocks for running the
+installed component.
 """
 
 import subprocess
 import sys
+import sysconfig
+import textwrap
+import venv
 from pathlib import Path
+
+import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def test_pip_install_of_the_repository_exposes_the_component(tmp_path):
-    target = tmp_path / "site"
-    subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", "--no-deps", "--no-build-isolation",
-                    "--target", str(target), str(ROOT)], check=True, cwd=tmp_path)
-    assert (target / "components" / "component.py").is_file()
-    assert not any((target / d).exists() for d in ("harness", "proof", "standin_aws", "policies"))
-    probe = ("import components, sys; from components import S3TriggeredStateMachine, S3TriggeredStateMachineArgs;"
-             "print(components.__file__); print(S3TriggeredStateMachine.__name__)")
-    out = subprocess.run([sys.executable, "-c", probe], check=True, cwd=tmp_path, capture_output=True, text=True,
-                         env={"PYTHONPATH": str(target), "PATH": "/usr/bin:/bin"}).stdout.split()
-    assert out == [str(target / "components" / "__init__.py"), "S3TriggeredStateMachine"]
+@pytest.fixture(scope="module")
+def installed(tmp_path_factory):
+    """A wheel of the repository installed into a fresh virtualenv; returns the venv's python."""
+    tmp = tmp_path_factory.mktemp("wheel")
+    subprocess.run([sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "--no-build-isolation",
+                    "--wheel-dir", str(tmp / "dist"), str(ROOT)], check=True, cwd=tmp)
+    (wheel,) = (tmp / "dist").glob("s3_triggered_state_machine-*.whl")
+    env_dir = tmp / "venv"
+    venv.EnvBuilder(with_pip=False).create(env_dir)
+    python = env_dir / "bin" / "python"
+    site = subprocess.run([str(python), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
+                          check=True, capture_output=True, text=True).stdout.strip()
+    # pulumi and pulumi-aws come from the project's venv (no network here); the distribution itself from the wheel.
+    (Path(site) / "project-deps.pth").write_text(sysconfig.get_paths()["purelib"] + "\n")
+    subprocess.run([sys.executable, "-m", "pip", "--python", str(python), "install", "--quiet", "--no-deps",
+                    str(wheel)], check=True, cwd=tmp)
+    return python, Path(site), wheel
 
 
-def test_the_operations_command_is_an_entry_point_and_boto3_an_extra(tmp_path):
-    target = tmp_path / "site"
-    subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", "--no-deps", "--no-build-isolation",
-                    "--target", str(target), str(ROOT)], check=True, cwd=tmp_path)
-    (dist,) = target.glob("s3_triggered_state_machine-*.dist-info")
+def run(python: Path, code: str, cwd: Path) -> subprocess.CompletedProcess:
+    return subprocess.run([str(python), "-c", textwrap.dedent(code)], cwd=cwd, capture_output=True, text=True,
+                          env={"PATH": "/usr/bin:/bin"})
+
+
+def test_the_wheel_holds_the_package_by_its_own_name_and_nothing_else(installed):
+    _, site, wheel = installed
+    assert (site / "s3_triggered_state_machine" / "component.py").is_file()
+    assert (site / "s3_triggered_state_machine" / "py.typed").is_file()
+    assert (site / "s3_triggered_state_machine" / "operations" / "cli.py").is_file()
+    for name in ("components", "operations", "harness", "proof", "standin_aws", "policies"):
+        assert not (site / name).exists(), f"the wheel must not install a top-level {name!r}"
+    (dist,) = site.glob("s3_triggered_state_machine-*.dist-info")
+    metadata = (dist / "METADATA").read_text()
+    for field in ("Summary: A Pulumi component", "License-Expression: Apache-2.0", "License-File: LICENSE",
+                  "Project-URL: Homepage", "Classifier: Typing :: Typed"):
+        assert field in metadata, field
+
+
+def test_the_installed_component_runs_under_mocks(installed, tmp_path):
+    python, _, _ = installed
+    proc = run(python, '''
+        import json, pulumi
+        from s3_triggered_state_machine import S3TriggeredStateMachine, ArgumentError
+
+        registered = []
+        class Mocks(pulumi.runtime.Mocks):
+            def new_resource(self, args):
+                registered.append(args.typ)
+                return args.name + "-id", {**args.inputs, "arn": "arn:aws:x:us-east-2:123456789012:" + args.name}
+            def call(self, args):
+                return {"accountId": "123456789012", "partition": "aws", "region": "us-east-2"}
+
+        pulumi.runtime.set_mocks(Mocks(), preview=False)
+        ARN = "arn:aws:states:us-east-2:123456789012:stateMachine:M"
+
+        @pulumi.runtime.test
+        def program():
+            try:
+                S3TriggeredStateMachine("photo_uploads", {"state_machine_arn": ARN})
+            except ArgumentError as e:
+                print("refused:", str(e)[:60])
+            return S3TriggeredStateMachine("uploads", {"state_machine_arn": ARN}).rule_arn.apply(lambda _: None)
+
+        program()
+        print(json.dumps(sorted(set(registered))))
+    ''', tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    lines = proc.stdout.splitlines()
+    assert lines[0].startswith("refused: S3TriggeredStateMachine 'photo_uploads'")
+    types = set(__import__("json").loads(lines[-1]))
+    assert {"s3-triggered-state-machine:index:S3TriggeredStateMachine", "aws:s3/bucket:Bucket",
+            "aws:cloudwatch/eventRule:EventRule"} <= types
+
+
+def test_the_operations_command_is_an_entry_point_and_boto3_an_extra(installed, tmp_path):
+    python, site, _ = installed
+    (dist,) = site.glob("s3_triggered_state_machine-*.dist-info")
     entry_points = (dist / "entry_points.txt").read_text()
-    assert "s3-triggered-state-machine = operations.cli:main" in entry_points
+    assert "s3-triggered-state-machine = s3_triggered_state_machine.operations.cli:main" in entry_points
     metadata = (dist / "METADATA").read_text()
     assert "Provides-Extra: ops" in metadata and 'boto3<2,>=1.35; extra == "ops"' in metadata
     assert not any("boto3" in line for line in metadata.splitlines() if line.startswith("Requires-Dist")
                    and "extra ==" not in line)
     # The pure modules the command reuses import without the Pulumi SDK.
-    probe = "import sys, operations.documents; print('pulumi' in sys.modules)"
-    out = subprocess.run([sys.executable, "-c", probe], check=True, cwd=tmp_path, capture_output=True, text=True,
-                         env={"PYTHONPATH": str(target), "PATH": "/usr/bin:/bin"}).stdout.split()
-    assert out == ["False"]
+    proc = run(python, "import sys, s3_triggered_state_machine.operations.documents; print('pulumi' in sys.modules)",
+               tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.split() == ["False"]
+    script = python.parent / "s3-triggered-state-machine"
+    assert script.is_file()
+    help_ = subprocess.run([str(script), "--help"], capture_output=True, text=True, env={"PATH": "/usr/bin:/bin"})
+    assert help_.returncode == 0 and "backfill" in help_.stdout and "redrive" in help_.stdout
+
+
+def test_the_old_import_name_still_works_for_one_release_and_says_so():
+    """`import components` (the repository's folder, 0.1's spelling) warns; nothing installs a `components`."""
+    proc = subprocess.run([sys.executable, "-W", "error::DeprecationWarning", "-c", "import components"],
+                          cwd=ROOT, capture_output=True, text=True)
+    assert proc.returncode != 0 and "the package is `s3_triggered_state_machine`" in proc.stderr
+    ok = subprocess.run([sys.executable, "-c", "import components; print(components.S3TriggeredStateMachine)"],
+                        cwd=ROOT, capture_output=True, text=True)
+    assert ok.returncode == 0 and "S3TriggeredStateMachine" in ok.stdout

@@ -5,7 +5,7 @@ Substitute used: Pulumi mocks; each case asserts that not a single resource (not
 
 import pytest
 
-from components import ArgumentError, S3TriggeredStateMachine
+from s3_triggered_state_machine import ArgumentError, S3TriggeredStateMachine
 from tests.component.conftest import ACCOUNT, STATE_MACHINE_ARN, Run, run_program
 
 CASES = [

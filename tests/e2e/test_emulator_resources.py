@@ -14,7 +14,7 @@ import json
 import pytest
 from botocore.exceptions import ClientError
 
-from components.bucket import cloudtrail_log_bucket_policy
+from s3_triggered_state_machine.bucket import cloudtrail_log_bucket_policy
 from standin_aws import rules
 from standin_aws.backend import StandInError
 from standin_aws.localstack import LocalStackBackend, TrailValidationError

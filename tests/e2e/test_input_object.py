@@ -17,7 +17,7 @@ import time
 
 import pytest
 
-from components.target import input_transformer
+from s3_triggered_state_machine.target import input_transformer
 
 from .helpers import (DELIVERY_TIMEOUT, Executions, deploy_tutorial, object_input_for, put_cloudtrail_event, teardown,
                       unique_key)

@@ -6,8 +6,8 @@ tests/e2e/programs/operations (the component on a bucket that already holds obje
 through an input transformer to Step Functions (it names the execution after the transformed input's `id`:
 KeyError 'id', see test_input_object.py), so the "object" documents of backfill and redrive are started on a second
 state machine and compared with `components.target.execution_input`, the function that builds the transformer. The operations command runs
-in-process (`operations.cli.main`, the console script's function) with `--endpoint-url`, and once as
-`python -m operations` in a subprocess.
+in-process (`s3_triggered_state_machine.operations.cli.main`, the console script's function) with `--endpoint-url`, and once as
+`python -m s3_triggered_state_machine.operations` in a subprocess.
 
 Techniques that only an emulator allows, labelled where used:
 - EMULATOR-ONLY: the alarm is driven by `PutMetricData` into the `AWS/Events` namespace (AWS reserves `AWS/`
@@ -31,11 +31,11 @@ from urllib.parse import quote
 
 import pytest
 
-from components.alarms import Thresholds, alarm_definitions, default_thresholds
-from components.target import execution_input
+from s3_triggered_state_machine.alarms import Thresholds, alarm_definitions, default_thresholds
+from s3_triggered_state_machine.target import execution_input
 from proof.stack import ThrowawayStack
-from operations.cli import main
-from operations.documents import BACKFILL_MARKER_KEY, backfill_execution_name
+from s3_triggered_state_machine.operations.cli import main
+from s3_triggered_state_machine.operations.documents import BACKFILL_MARKER_KEY, backfill_execution_name
 from standin_aws.localstack import query_protocol_session
 
 from .helpers import REGION, REPO, Executions
@@ -264,7 +264,7 @@ def test_backfill_says_plainly_what_is_wrong(stack, endpoint):
 
 
 def test_the_console_entry_point_runs_as_a_module(stack, endpoint):
-    proc = subprocess.run([sys.executable, "-m", "operations", "backfill", "--stack-outputs", "-", "--endpoint-url",
+    proc = subprocess.run([sys.executable, "-m", "s3_triggered_state_machine.operations", "backfill", "--stack-outputs", "-", "--endpoint-url",
                            endpoint, "--dry-run"], input=json.dumps(stack["outputs"]), capture_output=True, text=True,
                           cwd=REPO, timeout=120, env={"PATH": "/usr/bin:/bin", "AWS_ACCESS_KEY_ID": "test",
                                                       "AWS_SECRET_ACCESS_KEY": "test", "PYTHONPATH": str(REPO)})

@@ -8,9 +8,9 @@ import copy
 
 import pytest
 
-from components.bucket import cloudtrail_log_bucket_policy
-from components.events import DEFAULT_EVENT_NAMES
-from components.trail import advanced_event_selectors
+from s3_triggered_state_machine.bucket import cloudtrail_log_bucket_policy
+from s3_triggered_state_machine.events import DEFAULT_EVENT_NAMES
+from s3_triggered_state_machine.trail import advanced_event_selectors
 from standin_aws.localstack import trail_logs_bucket_problems, trail_problems
 
 ACCOUNT = "123456789012"

@@ -10,12 +10,12 @@ from pathlib import Path
 import pytest
 from hypothesis import given, strategies as st
 
-from components.rule import event_pattern
-from components.target import execution_input, input_transformer
-from operations.documents import (BACKFILL_MARKER_KEY, TokenBucket, backfill_event, backfill_execution_name,
+from s3_triggered_state_machine.rule import event_pattern
+from s3_triggered_state_machine.target import execution_input, input_transformer
+from s3_triggered_state_machine.operations.documents import (BACKFILL_MARKER_KEY, TokenBucket, backfill_event, backfill_execution_name,
                                   facts_from_pattern, from_outputs, key_matches, redrive_execution_name,
                                   settings_problem)
-from operations.starter import ALREADY, FAILED, STARTED, OperationError, Starter
+from s3_triggered_state_machine.operations.starter import ALREADY, FAILED, STARTED, OperationError, Starter
 
 TUTORIAL_EVENT = json.loads((Path(__file__).resolve().parents[1] / "data" / "tutorial_event.json").read_text())
 ARN = "arn:aws:states:us-east-2:123456789012:stateMachine:Helloworld"

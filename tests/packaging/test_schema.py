@@ -16,8 +16,8 @@ import typing
 
 import pytest
 
-from components.args import S3TriggeredStateMachineArgs
-from components.component import S3TriggeredStateMachine
+from s3_triggered_state_machine.args import S3TriggeredStateMachineArgs
+from s3_triggered_state_machine.component import S3TriggeredStateMachine
 
 from .consumers import PACKAGE_DIR, PULUMI, TYPE_TOKEN
 

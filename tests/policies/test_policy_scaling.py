@@ -169,7 +169,7 @@ def test_a_quadratic_lookup_would_fail_the_check():
 RUNNER_PROGRAM = '''import json
 import pulumi
 import pulumi_aws as aws
-from components import S3TriggeredStateMachine
+from s3_triggered_state_machine import S3TriggeredStateMachine
 instances = pulumi.Config().require_int("instances")
 role = aws.iam.Role("machine-role", assume_role_policy=json.dumps({"Version": "2012-10-17", "Statement": [
     {"Effect": "Allow", "Principal": {"Service": "states.amazonaws.com"}, "Action": "sts:AssumeRole"}]}))

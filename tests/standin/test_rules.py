@@ -98,7 +98,7 @@ def test_diff_updates_in_place_what_aws_updates_in_place_and_replaces_what_force
 def test_every_name_the_component_accepts_is_accepted_by_the_stand_in(name):
     """Differential, component against stand-in: a component name that components/args.py accepts yields child
     auto-names the stand-in (so: pulumi-aws and AWS, as far as the stand-in knows them) accepts."""
-    from components.args import ArgumentError, validate  # noqa: PLC0415
+    from s3_triggered_state_machine.args import ArgumentError, validate  # noqa: PLC0415
 
     try:
         validate(name, {"state_machine_arn": "arn:aws:states:us-east-2:123456789012:stateMachine:M"}, "dev")

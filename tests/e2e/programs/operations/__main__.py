@@ -8,9 +8,9 @@ from pathlib import Path
 import pulumi
 import pulumi_aws as aws
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[4]))  # the repository: `components`
-from components import S3TriggeredStateMachine  # noqa: E402
-from components.state_machine import helloworld_definition, states_trust_policy  # noqa: E402
+sys.path.insert(0, str(Path(__file__).resolve().parents[4]))  # the repository, for the stand-in-free imports
+from s3_triggered_state_machine import S3TriggeredStateMachine  # noqa: E402
+from s3_triggered_state_machine.state_machine import helloworld_definition, states_trust_policy  # noqa: E402
 
 config = pulumi.Config()
 account = aws.get_caller_identity().account_id

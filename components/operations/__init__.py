@@ -1,4 +1,4 @@
-"""The trigger's operations command: `s3-triggered-state-machine redrive|backfill ...` (or `python -m operations`).
+"""The trigger's operations command: `s3-triggered-state-machine redrive|backfill ...` (or `python -m s3_triggered_state_machine.operations`).
 
 - `redrive` starts, for each event in the dead-letter queue, the execution the rule's target would have started
   (same input), and deletes a message only once its execution has started.

@@ -14,8 +14,8 @@ import json
 import re
 from typing import Any, Mapping, NamedTuple, Optional
 
-from components.rule import CLOUDTRAIL, CLOUDTRAIL_DETAIL_TYPE, EVENTBRIDGE, OBJECT_CREATED_DETAIL_TYPE
-from components.target import EVENT, INPUT_FORMATS, OBJECT
+from ..rule import CLOUDTRAIL, CLOUDTRAIL_DETAIL_TYPE, EVENTBRIDGE, OBJECT_CREATED_DETAIL_TYPE
+from ..target import EVENT, INPUT_FORMATS, OBJECT
 
 DELIVERIES = (CLOUDTRAIL, EVENTBRIDGE)
 

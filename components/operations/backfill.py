@@ -17,7 +17,7 @@ import json
 from dataclasses import asdict, dataclass, field
 from typing import Any, Callable, Iterator, Optional, TextIO
 
-from components.target import execution_input
+from ..target import execution_input
 
 from .documents import (_partition, account_of, backfill_event, backfill_execution_name, iso_time, key_matches,
                         region_of)

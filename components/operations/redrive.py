@@ -15,8 +15,8 @@ import json
 from dataclasses import asdict, dataclass, field
 from typing import Any, Callable, Optional, TextIO
 
-from components.rule import CLOUDTRAIL, CLOUDTRAIL_DETAIL_TYPE, EVENTBRIDGE, OBJECT_CREATED_DETAIL_TYPE
-from components.target import execution_input
+from ..rule import CLOUDTRAIL, CLOUDTRAIL_DETAIL_TYPE, EVENTBRIDGE, OBJECT_CREATED_DETAIL_TYPE
+from ..target import execution_input
 
 from .documents import redrive_execution_name
 from .starter import ALREADY, STARTED, OperationError, Starter, check_state_machine, error_code, error_message

@@ -1,4 +1,4 @@
-"""The command line: `s3-triggered-state-machine redrive|backfill [options]` (also `python -m operations`).
+"""The command line: `s3-triggered-state-machine redrive|backfill [options]` (also `python -m s3_triggered_state_machine.operations`).
 
 Settings come from, in increasing precedence: the rule's target in AWS (the state machine and whether it has an
 input transformer, when the rule name is known), the stack's outputs (`--stack-outputs FILE`, or `-` to read
