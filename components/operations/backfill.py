@@ -14,14 +14,14 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from typing import Any, Callable, Iterator, Optional, TextIO
 
 from ..target import execution_input
 
 from .documents import (_partition, account_of, backfill_event, backfill_execution_name, iso_time, key_matches,
                         region_of)
-from .starter import ALREADY, FAILED, STARTED, OperationError, Starter, check_state_machine, error_code, \
+from .starter import ALREADY, STARTED, OperationError, Starter, check_state_machine, error_code, \
     error_message, express_warning
 
 
@@ -168,6 +168,3 @@ def run_backfill(*, s3: Any, sfn: Any, bucket: str, state_machine_arn: str, inpu
         write(line)
     return summary
 
-
-def summary_json(summary: BackfillSummary) -> str:
-    return json.dumps(asdict(summary), indent=2, ensure_ascii=False)

@@ -17,7 +17,7 @@ import sys
 from typing import Any, Optional, Sequence
 
 from .documents import account_of, from_outputs, merge_settings, region_of, settings_problem
-from .starter import DEFAULT_RATE, OperationError
+from .starter import DEFAULT_RATE, OperationError, summary_json
 
 PROG = "s3-triggered-state-machine"
 
@@ -164,7 +164,7 @@ def main(argv: Optional[Sequence[str]] = None, stdin: Any = None, stdout: Any = 
             raise OperationError("--rate must be above 0")
         settings, clients = _settings(args, stdin, stderr)
         if args.command == "redrive":
-            from .redrive import run_redrive, summary_json  # noqa: PLC0415
+            from .redrive import run_redrive  # noqa: PLC0415
             problem = settings_problem(settings, ("queue_url", "input_format"))
             if problem:
                 raise OperationError(problem)
@@ -175,7 +175,7 @@ def main(argv: Optional[Sequence[str]] = None, stdin: Any = None, stdout: Any = 
                                   dry_run=args.dry_run, rate=args.rate, visibility_timeout=args.visibility_timeout,
                                   out=stdout)
         else:
-            from .backfill import default_cutoff, run_backfill, summary_json  # noqa: PLC0415
+            from .backfill import default_cutoff, run_backfill  # noqa: PLC0415
             problem = settings_problem(settings, ("bucket", "state_machine_arn", "input_format", "delivery"))
             if problem:
                 raise OperationError(problem)

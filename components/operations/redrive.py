@@ -12,7 +12,7 @@ visible again at the end of the run, and the reason is printed.
 from __future__ import annotations
 
 import json
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from typing import Any, Callable, Optional, TextIO
 
 from ..rule import CLOUDTRAIL, CLOUDTRAIL_DETAIL_TYPE, EVENTBRIDGE, OBJECT_CREATED_DETAIL_TYPE
@@ -152,6 +152,3 @@ def run_redrive(*, sqs: Any, sfn: Any, queue_url: str, input_format: str, state_
         write(line)
     return summary
 
-
-def summary_json(summary: RedriveSummary) -> str:
-    return json.dumps(asdict(summary), indent=2, ensure_ascii=False)

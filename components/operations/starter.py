@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 import time
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from typing import Any, Callable, Optional
 
 from .documents import TokenBucket, backoff
@@ -110,3 +110,8 @@ def express_warning(description: dict) -> Optional[str]:
         return ("warning: this is an EXPRESS state machine: Step Functions does not deduplicate Express execution "
                 "names, so a second run starts every execution again")
     return None
+
+
+def summary_json(summary: Any) -> str:
+    """A run's summary (a dataclass) as the JSON the --summary file holds, for redrive and backfill alike."""
+    return json.dumps(asdict(summary), indent=2, ensure_ascii=False)
