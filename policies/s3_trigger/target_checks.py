@@ -104,7 +104,7 @@ def _trust_findings(role: Node) -> list[str]:
     if pd.doc.missing or pd.doc.error or pd.problems:
         return [f"the trust policy of {role.label()} is unusable: "
                 f"{pd.doc.error or '; '.join(pd.problems) or 'missing'}"]
-    out, events_ok = [], False
+    out = []
     for s in assume_statements(pd):
         if s.not_principal is not None:
             out.append(f"the trust policy of {role.label()} uses NotPrincipal: every other principal may "
@@ -114,8 +114,6 @@ def _trust_findings(role: Node) -> list[str]:
         foreign = [sv for sv in services if sv != EVENTS] + others
         if foreign:
             out.append(f"{role.label()} can be assumed by {', '.join(foreign[:4])}, not only {EVENTS}")
-        if EVENTS in services:
-            events_ok = True
     # Whether EventBridge can assume it at all (principal, conditions) is a delivery question:
     # :mod:`.delivery` answers it, with the trust policy's conditions evaluated.
     return out
