@@ -12,11 +12,9 @@ Honesty rules:
 """
 from __future__ import annotations
 
-import datetime as _dt
 import ipaddress
 import json
 import re
-import secrets
 import threading
 import time
 from dataclasses import dataclass
@@ -32,6 +30,7 @@ STATUS_CREATED = "created"
 STATUS_NOT_EMULATED = "not emulated"
 
 from .backend import Backend, StandInError
+from . import rules
 from .rules import UNKNOWN
 
 
@@ -88,21 +87,6 @@ def _check_no_unknowns(req) -> None:
             for i, x in enumerate(v):
                 walk(x, f"{path}[{i}]")
     walk(req.inputs, "")
-
-
-def pulumi_autoname(name: str, lower: bool = False, max_len: int | None = None) -> str:
-    """`<name>-<7 hex>`, as Pulumi's auto-naming does for the AWS provider."""
-    base = name.lower() if lower else name
-    suffix = "-" + secrets.token_hex(4)[:7]
-    if max_len and len(base) + len(suffix) > max_len:
-        base = base[: max_len - len(suffix)]
-    return base + suffix
-
-
-def terraform_unique_id(prefix: str = "terraform-") -> str:
-    """The provider's `id.UniqueId()` shape: a prefix, a UTC timestamp and a counter (26 characters after it)."""
-    stamp = _dt.datetime.now(_dt.timezone.utc).strftime("%Y%m%d%H%M%S%f")[:-2]  # 20 digits with 1/10ms
-    return f"{prefix}{stamp}{secrets.randbelow(10**6):06d}"
 
 
 def _tags_list(tags: dict | None, key="Key", value="Value") -> list[dict]:
@@ -364,7 +348,7 @@ class LocalStackBackend(Backend):
 
     def create(self, type_: str, name: str, props: dict, region: str) -> tuple[str, dict]:
         self.require_type(type_, name)
-        req = Request(type_, name, props)
+        req = Request(type_, name, rules.with_name(type_, props, preview=False))
         _check_no_unknowns(req)
         try:
             return _HANDLERS[type_](self, req, region)
@@ -411,8 +395,7 @@ class LocalStackBackend(Backend):
     def _bucket(self, req, region):
         _check_known(req, {"bucket", "bucketPrefix", "objectLockEnabled"})
         i = req.inputs
-        name = i.get("bucket") or (i["bucketPrefix"] + terraform_unique_id("")[: max(0, 63 - len(i["bucketPrefix"]))]
-                                   if i.get("bucketPrefix") else pulumi_autoname(req.name, lower=True, max_len=63))
+        name = i["bucket"]
         s3 = self.client("s3", region)
         kwargs: dict = {"Bucket": name}
         if region != "us-east-1":
@@ -427,7 +410,7 @@ class LocalStackBackend(Backend):
                    bucketRegionalDomainName=f"{name}.s3.{location}.amazonaws.com", bucketRegion=location,
                    region=region, forceDestroy=bool(i.get("forceDestroy", False)),
                    objectLockEnabled=bool(i.get("objectLockEnabled", False)), tagsAll=dict(i.get("tags") or {}),
-                   hostedZoneId=_S3_HOSTED_ZONES.get(location, ""))
+                   hostedZoneId=rules.S3_HOSTED_ZONES.get(location, ""))
         return self._rec(req, region, name, out, bucket=name, forceDestroy=bool(i.get("forceDestroy", False)))
 
     def _bucket_versioning(self, req, region):
@@ -544,8 +527,7 @@ class LocalStackBackend(Backend):
         _check_known(req, {"name", "namePrefix", "assumeRolePolicy", "path", "maxSessionDuration",
                            "permissionsBoundary", "forceDetachPolicies"})
         i = req.inputs
-        name = i.get("name") or (i["namePrefix"] + terraform_unique_id("")[:26] if i.get("namePrefix")
-                                 else pulumi_autoname(req.name, max_len=64))
+        name = i["name"]
         kwargs: dict = {"RoleName": name, "AssumeRolePolicyDocument": _json_text(i["assumeRolePolicy"]),
                         "Path": i.get("path") or "/"}
         if i.get("description"):
@@ -567,8 +549,7 @@ class LocalStackBackend(Backend):
     def _role_policy(self, req, region):
         _check_known(req, {"name", "namePrefix", "policy", "role"})
         i = req.inputs
-        name = i.get("name") or (i["namePrefix"] + terraform_unique_id("")[:26] if i.get("namePrefix")
-                                 else pulumi_autoname(req.name, max_len=128))
+        name = i["name"]
         role = i["role"]
         policy = _json_text(i["policy"])
         self.client("iam", GLOBAL_REGION).put_role_policy(RoleName=role, PolicyName=name, PolicyDocument=policy)
@@ -578,8 +559,7 @@ class LocalStackBackend(Backend):
         _check_known(req, {"name", "namePrefix", "definition", "roleArn", "type", "loggingConfiguration",
                            "tracingConfiguration", "publish", "encryptionConfiguration"})
         i = req.inputs
-        name = i.get("name") or (i["namePrefix"] + terraform_unique_id("")[:26] if i.get("namePrefix")
-                                 else pulumi_autoname(req.name, max_len=80))
+        name = i["name"]
         kwargs: dict = {"name": name, "definition": _json_text(i["definition"]), "roleArn": i["roleArn"],
                         "type": i.get("type") or "STANDARD"}
         lc = i.get("loggingConfiguration")
@@ -626,7 +606,7 @@ class LocalStackBackend(Backend):
         _check_known(req, {"name", "namePrefix", *attr_map})
         i = req.inputs
         fifo = bool(i.get("fifoQueue"))
-        name = i.get("name") or pulumi_autoname(req.name, max_len=80 - (5 if fifo else 0)) + (".fifo" if fifo else "")
+        name = i["name"]
         attrs = {}
         for k, a in attr_map.items():
             v = i.get(k)
@@ -663,8 +643,7 @@ class LocalStackBackend(Backend):
         _check_known(req, {"name", "namePrefix", "eventPattern", "scheduleExpression", "eventBusName", "roleArn",
                            "state", "isEnabled"})
         i = req.inputs
-        name = i.get("name") or (i["namePrefix"] + terraform_unique_id("")[:26] if i.get("namePrefix")
-                                 else pulumi_autoname(req.name, max_len=64))
+        name = i["name"]
         state = i.get("state") or ("DISABLED" if i.get("isEnabled") is False else "ENABLED")
         bus = i.get("eventBusName") or "default"
         kwargs: dict = {"Name": name, "State": state, "EventBusName": bus}
@@ -700,7 +679,7 @@ class LocalStackBackend(Backend):
         _check_known(req, {"rule", "arn", "targetId", "roleArn", "input", "inputPath", "inputTransformer",
                            "retryPolicy", "deadLetterConfig", "eventBusName", "sqsTarget"})
         i = req.inputs
-        target_id = i.get("targetId") or terraform_unique_id()
+        target_id = i["targetId"]
         bus = i.get("eventBusName") or "default"
         t: dict = {"Id": target_id, "Arn": i["arn"]}
         if i.get("roleArn"):
@@ -743,8 +722,6 @@ class LocalStackBackend(Backend):
                            "isMultiRegionTrail", "isOrganizationTrail", "insightSelectors", "kmsKeyId",
                            "cloudWatchLogsGroupArn", "cloudWatchLogsRoleArn", "snsTopicName"})
         i = dict(req.inputs)
-        if not i.get("name"):
-            i["name"] = pulumi_autoname(req.name, max_len=128)
         account = self.identity()["Account"]
         arn = f"arn:aws:cloudtrail:{region}:{account}:trail/{i['name']}"
         problems = trail_problems(i)
@@ -792,7 +769,7 @@ class LocalStackBackend(Backend):
                            "treatMissingData", "alarmActions", "okActions", "insufficientDataActions",
                            "alarmDescription", "actionsEnabled", "unit"})
         i = req.inputs
-        name = i.get("name") or pulumi_autoname(req.name, max_len=255)
+        name = i["name"]
         kwargs: dict = {"AlarmName": name, "Namespace": i["namespace"], "MetricName": i["metricName"],
                         "Period": int(i["period"]), "EvaluationPeriods": int(i["evaluationPeriods"]),
                         "Threshold": float(i["threshold"]), "ComparisonOperator": i["comparisonOperator"],
@@ -821,8 +798,7 @@ class LocalStackBackend(Backend):
     def _topic(self, req, region):
         _check_known(req, {"name", "namePrefix", "fifoTopic", "policy", "displayName", "kmsMasterKeyId"})
         i = req.inputs
-        name = i.get("name") or (i["namePrefix"] + terraform_unique_id("")[:26] if i.get("namePrefix")
-                                 else pulumi_autoname(req.name, max_len=256))
+        name = i["name"]
         attrs = {a: str(i[k]).lower() if isinstance(i[k], bool) else _json_text(i[k]) if k == "policy" else str(i[k])
                  for k, a in (("fifoTopic", "FifoTopic"), ("policy", "Policy"), ("displayName", "DisplayName"),
                               ("kmsMasterKeyId", "KmsMasterKeyId"))
@@ -875,8 +851,7 @@ class LocalStackBackend(Backend):
     def _kms_alias(self, req, region):
         _check_known(req, {"name", "namePrefix", "targetKeyId"})
         i = req.inputs
-        name = i.get("name") or (i["namePrefix"] + terraform_unique_id("")[:26] if i.get("namePrefix")
-                                 else pulumi_autoname(req.name, max_len=256))
+        name = i["name"]
         kms = self.client("kms", region)
         kms.create_alias(AliasName=name, TargetKeyId=i["targetKeyId"])
         meta = kms.describe_key(KeyId=name)["KeyMetadata"]
@@ -928,8 +903,7 @@ class LocalStackBackend(Backend):
     def _log_group(self, req, region):
         _check_known(req, {"name", "namePrefix", "retentionInDays", "kmsKeyId", "logGroupClass", "skipDestroy"})
         i = req.inputs
-        name = i.get("name") or (i["namePrefix"] + terraform_unique_id("")[:26] if i.get("namePrefix")
-                                 else pulumi_autoname(req.name, max_len=512))
+        name = i["name"]
         kwargs: dict = {"logGroupName": name}
         if i.get("kmsKeyId"):
             kwargs["kmsKeyId"] = i["kmsKeyId"]
@@ -947,8 +921,6 @@ class LocalStackBackend(Backend):
                    tagsAll=dict(i.get("tags") or {}))
         return self._rec(req, region, name, out, name=name, skipDestroy=bool(i.get("skipDestroy")))
 
-_S3_HOSTED_ZONES = {"us-east-1": "Z3AQBSTGFYJSTF", "us-east-2": "Z2O1EMRO9K5GLX", "us-west-1": "Z2F56UZL2M1ACD",
-                    "us-west-2": "Z3BJ6K6RIION7M", "eu-west-1": "Z1BKCTXD74EZPE", "eu-central-1": "Z21DNDUVLTQW6Q"}
 
 _HANDLERS: dict[str, Callable] = {
     "aws:s3/bucket:Bucket": LocalStackBackend._bucket,

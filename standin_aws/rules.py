@@ -183,7 +183,7 @@ def _unique_digits(c: Ctx) -> str:
 
 
 _IAM_NAME = r"[\w+=,.@-]+"
-_S3_HOSTED_ZONES = {"us-east-1": "Z3AQBSTGFYJSTF", "us-east-2": "Z2O1EMRO9K5GLX", "us-west-1": "Z2F56UZL2M1ACD",
+S3_HOSTED_ZONES = {"us-east-1": "Z3AQBSTGFYJSTF", "us-east-2": "Z2O1EMRO9K5GLX", "us-west-1": "Z2F56UZL2M1ACD",
                     "us-west-2": "Z3BJ6K6RIION7M", "eu-west-1": "Z1BKCTXD74EZPE", "eu-central-1": "Z21DNDUVLTQW6Q"}
 _CREATED = "2025-01-01T00:00:00Z"
 _BUCKET_SUB = dict(id=_bucket_sub_id, replace_on_change=frozenset({"bucket", "expectedBucketOwner"}))
@@ -197,7 +197,7 @@ RULES: dict[str, TypeRule] = {
             "bucketDomainName": lambda c: f"{_bucket_of(c)}.s3.{dns_suffix_of(c.region)}",
             "bucketRegionalDomainName": lambda c: f"{_bucket_of(c)}.s3.{c.region}.{dns_suffix_of(c.region)}",
             "bucketRegion": lambda c: c.region,
-            "hostedZoneId": lambda c: _S3_HOSTED_ZONES.get(c.region, ""),
+            "hostedZoneId": lambda c: S3_HOSTED_ZONES.get(c.region, ""),
         },
         id=_bucket_of, replace_on_change=frozenset({"bucket", "bucketPrefix", "objectLockEnabled"}),
     ),
@@ -475,6 +475,18 @@ def diff(type_: str, old_inputs: Mapping[str, Any], old_state: Mapping[str, Any]
 
 
 # ----------------------------------------------------------------------------------------------- create outputs
+def with_name(type_: str, props: Mapping[str, Any], preview: bool) -> dict:
+    """The checked inputs with the name a `*Prefix` leaves to create time filled in (Terraform appends a unique id
+    of 26 characters; unknown in preview). Every backend names resources through this: Check has already filled in
+    auto-names and explicit names."""
+    out = dict(props)
+    nr = rule_for(type_).name
+    if nr is not None and out.get(nr.field) is None and nr.prefix_field and isinstance(out.get(nr.prefix_field), str):
+        out[nr.field] = UNKNOWN if preview else out[nr.prefix_field] + "".join(
+            secrets.choice("0123456789") for _ in range(PREFIX_RANDOM))
+    return out
+
+
 def outputs(type_: str, name: str, props: Mapping[str, Any], region: str, account: str,
             preview: bool) -> tuple[str, dict]:
     """(id, outputs) the provider returns: the checked inputs plus region, tagsAll and the computed attributes (unknown
@@ -486,10 +498,7 @@ def outputs(type_: str, name: str, props: Mapping[str, Any], region: str, accoun
     if rule.tags:
         tags = props.get("tags")
         out["tagsAll"] = UNKNOWN if tags == UNKNOWN else dict(tags or {})
-    nr = rule.name
-    if nr is not None and out.get(nr.field) is None and nr.prefix_field and isinstance(props.get(nr.prefix_field), str):
-        out[nr.field] = UNKNOWN if preview else props[nr.prefix_field] + "".join(
-            secrets.choice("0123456789") for _ in range(PREFIX_RANDOM))
+    out = with_name(type_, out, preview)
     if preview:
         for key in rule.computed:
             if out.get(key) is None:
