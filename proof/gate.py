@@ -1,4 +1,4 @@
-"""The offline policy gate, ``python -m proof preview``: a thin wrapper over the real ``pulumi preview --policy-pack``.
+"""The offline policy gate, ``python -m proof gate`` (``python -m harness preview`` for one release): a thin wrapper over the real ``pulumi preview --policy-pack``.
 
 It runs the program with the real Pulumi CLI (``scripts/pulumi``) on a throwaway stack and state
 (``proof/stack.py``), against the stand-in aws provider's offline backend, so no account, backend or credentials
@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Optional, Sequence, TextIO
 
 from .cli import add_program_arguments, config_overrides
-from .stack import StackError, ThrowawayStack, Verdict
+from .stack import StackError, ThrowawayStack, Verdict, policy_run_args
 
 __all__ = ["EXIT_ERROR", "EXIT_OK", "EXIT_VIOLATIONS", "Diagnostic", "GateResult", "register", "run_gate"]
 
@@ -71,12 +71,16 @@ def _result(verdict: Verdict) -> GateResult:
     return result
 
 
+def _not_a_program(program: Path) -> Optional[str]:
+    return None if (program / "Pulumi.yaml").is_file() else f"{program}: no Pulumi.yaml (not a Pulumi program directory)"
+
+
 def run_gate(program_dir=".", *, policy_packs: Sequence[str] = (), policy_pack_configs: Sequence[str] = (),
              stack: str = "dev", config: Optional[dict[str, str]] = None, preview: bool = True) -> GateResult:
     """The gate's verdict on a program (read from the engine's JSON events); never raises for a bad program or pack."""
     program = Path(program_dir)
-    if not (program / "Pulumi.yaml").is_file():
-        return GateResult(EXIT_ERROR, error=f"{program}: no Pulumi.yaml (not a Pulumi program directory)")
+    if _not_a_program(program):
+        return GateResult(EXIT_ERROR, error=_not_a_program(program))
     try:
         with ThrowawayStack(program, stack=stack, config=config) as st:
             return _result(st.judge(update=not preview, policy_packs=[Path(p) for p in policy_packs],
@@ -87,8 +91,8 @@ def run_gate(program_dir=".", *, policy_packs: Sequence[str] = (), policy_pack_c
 
 def _gate(args: argparse.Namespace, out: TextIO = sys.stdout) -> int:
     program = Path(args.program_dir)
-    if not (program / "Pulumi.yaml").is_file():
-        print(f"error: {program}: no Pulumi.yaml (not a Pulumi program directory)", file=sys.stderr)
+    if _not_a_program(program):
+        print(f"error: {_not_a_program(program)}", file=sys.stderr)
         return EXIT_ERROR
     packs = [Path(p) for p in args.policy_pack]
     configs = [Path(c) for c in args.policy_pack_config]
@@ -99,10 +103,7 @@ def _gate(args: argparse.Namespace, out: TextIO = sys.stdout) -> int:
                 out.write(verdict.result.stdout)
                 sys.stderr.write(verdict.result.stderr)
                 return _result(verdict).exit_code
-            command = ["up", "--yes", "--skip-preview"] if args.update else ["preview"]
-            policy = [a for p in packs for a in ("--policy-pack", str(p.resolve()))]
-            policy += [a for c in configs for a in ("--policy-pack-config", str(c.resolve()))]
-            result = st.pulumi(*command, *policy, check=False, stream=out)
+            result = st.pulumi(*policy_run_args(args.update, packs, configs), check=False, stream=out)
     except StackError as e:
         sys.stderr.write(e.result.stdout + e.result.stderr)
         return EXIT_ERROR

@@ -73,17 +73,18 @@ class ThrowawayStack:
         self.created = False
 
     # ----------------------------------------------------------------------------------------------- running
-    def env(self) -> dict:
+    def env(self, extra: Optional[Mapping[str, str]] = None) -> dict:
         env = dict(os.environ)
         env.update(S3TSM_STATE_DIR=str(self.state_dir), S3TSM_BACKEND=self.backend,
                    PULUMI_CONFIG_PASSPHRASE=env.get("PULUMI_CONFIG_PASSPHRASE", ""))
         if self.endpoint:
             env["AWS_ENDPOINT_URL"] = self.endpoint
         env.update(self.extra_env)
+        env.update(extra or {})
         return env
 
     def pulumi(self, *args: str, check: bool = True, timeout: float = 900, stack_args: bool = True,
-               stream: Optional[TextIO] = None) -> Result:
+               stream: Optional[TextIO] = None, env: Optional[Mapping[str, str]] = None) -> Result:
         """`scripts/pulumi -C PROGRAM [--stack S --config-file F] ARGS --non-interactive`. With `stream`, the
         engine's output is copied there line by line as it comes (progress), and still returned."""
         full = ["-C", str(self.program)]
@@ -94,17 +95,17 @@ class ThrowawayStack:
                 full += ["--config-file", str(self.config_file)]
         full += ["--non-interactive"]
         if stream is not None:
-            return self._streamed(full, stream, check)
-        proc = subprocess.run([str(PULUMI), *full], capture_output=True, text=True, env=self.env(), timeout=timeout,
+            return self._streamed(full, stream, check, env)
+        proc = subprocess.run([str(PULUMI), *full], capture_output=True, text=True, env=self.env(env), timeout=timeout,
                               stdin=subprocess.DEVNULL)
         result = Result(proc.returncode, proc.stdout, proc.stderr)
         if check and proc.returncode != 0:
             raise StackError(full, proc)
         return result
 
-    def _streamed(self, full: list[str], stream: TextIO, check: bool) -> Result:
+    def _streamed(self, full: list[str], stream: TextIO, check: bool, env: Optional[Mapping[str, str]]) -> Result:
         proc = subprocess.Popen([str(PULUMI), *full], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-                                env=self.env(), stdin=subprocess.DEVNULL)
+                                env=self.env(env), stdin=subprocess.DEVNULL)
         lines = []
         assert proc.stdout is not None
         for line in proc.stdout:
@@ -158,17 +159,8 @@ class ThrowawayStack:
               policy_configs: Iterable[Path] = ()) -> "Verdict":
         """`pulumi preview` (or `pulumi up`, with every value known) with policy packs, read from the engine's own
         JSON event stream: the policy violations and error diagnostics it reported, and its exit code."""
-        command = ["up", "--yes", "--skip-preview"] if update else ["preview"]
-        args = [*command, "--json", *_policy_args(policy_packs, () if update else policy_configs)]
-        if update:
-            args += [a for c in policy_configs for a in ("--policy-pack-config", str(Path(c).resolve()))]
-        saved = self.extra_env.get("PULUMI_ENABLE_STREAMING_JSON_PREVIEW")
-        self.extra_env["PULUMI_ENABLE_STREAMING_JSON_PREVIEW"] = "1"
-        try:
-            result = self.pulumi(*args, check=False)
-        finally:
-            if saved is None:
-                self.extra_env.pop("PULUMI_ENABLE_STREAMING_JSON_PREVIEW")
+        result = self.pulumi(*policy_run_args(update, policy_packs, policy_configs), "--json", check=False,
+                             env={"PULUMI_ENABLE_STREAMING_JSON_PREVIEW": "1"})  # preview's events, as up's
         violations, errors = [], []
         for line in result.stdout.splitlines():
             try:
@@ -217,6 +209,23 @@ class ThrowawayStack:
 
 #: The commands that read the stack's config (and so take --config-file).
 _TAKES_CONFIG_FILE = ("preview", "up", "destroy", "refresh", "config", "import")
+
+
+def provider_region(state: Mapping, states: Iterable[Mapping], default: str = "us-east-2") -> str:
+    """The region of the provider a resource's engine state names (`pulumi stack export` resources or preview
+    steps' states), matched by the provider's URN: in preview its id is still unknown."""
+    urn = (state.get("provider") or "").rsplit("::", 1)[0]
+    for provider in states:
+        if provider["urn"] == urn:
+            region = (provider.get("outputs") or provider.get("inputs") or {}).get("region")
+            return region if isinstance(region, str) and region else default
+    return default
+
+
+def policy_run_args(update: bool, packs: Iterable[Path], configs: Iterable[Path] = ()) -> list[str]:
+    """`preview` (or `up` on the throwaway state, `update`) with these policy packs and their config files."""
+    command = ["up", "--yes", "--skip-preview"] if update else ["preview"]
+    return [*command, *_policy_args(packs, configs)]
 
 
 def _policy_args(packs: Iterable[Path], configs: Iterable[Path]) -> list[str]:

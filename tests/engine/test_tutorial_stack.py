@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from proof.stack import ThrowawayStack
+from proof.stack import ThrowawayStack, provider_region
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -55,11 +55,8 @@ def run_program(root: Path, *, preview: bool = False, stack: str = "dev", config
                 raise ProgramError(result.output)
             states, outputs = st.resources(), st.outputs()
         stack_config = yaml.safe_load(st.config_file.read_text()).get("config") or {}
-    regions = {s["urn"] + "::" + s.get("id", ""): (s.get("inputs") or {}).get("region") for s in states
-               if s["type"].startswith("pulumi:providers:")}
     resources = [Registered(s["type"], s["urn"].split("::")[-1], s.get("inputs") or {}, s.get("outputs") or {},
-                            bool(s.get("custom")), regions.get(s.get("provider", ""), "us-east-2") or "us-east-2")
-                 for s in states]
+                            bool(s.get("custom")), provider_region(s, states)) for s in states]
     project = yaml.safe_load((root / "Pulumi.yaml").read_text())
     config_view = {"aws:region": stack_config.get("aws:region") or project["config"]["aws:region"]["value"]}
     return EngineRun(resources, outputs, config_view)

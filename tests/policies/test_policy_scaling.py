@@ -186,7 +186,7 @@ def test_call_counts_grow_linearly_on_the_components_preview_graph(tmp_path):
     import sys  # noqa: PLC0415
     if str(ROOT) not in sys.path:
         sys.path.insert(0, str(ROOT))
-    from proof.stack import ThrowawayStack  # noqa: PLC0415
+    from proof.stack import ThrowawayStack, provider_region  # noqa: PLC0415
 
     (tmp_path / "Pulumi.yaml").write_text("name: scale\nruntime: python\nconfig:\n  aws:region:\n"
                                           "    value: us-east-2\n")
@@ -197,8 +197,6 @@ def test_call_counts_grow_linearly_on_the_components_preview_graph(tmp_path):
                             env={"PYTHONPATH": str(ROOT)}) as stack:
             stack.up()
             resources = stack.resources()
-        regions = {f"{r['urn']}::{r['id']}": (r.get("outputs") or {}).get("region") for r in resources
-                   if r["type"].startswith("pulumi:providers:")}
         s = Stack()
         for r in resources:
             if not r.get("custom") or r["type"].startswith("pulumi:providers:"):
@@ -206,7 +204,7 @@ def test_call_counts_grow_linearly_on_the_components_preview_graph(tmp_path):
             s.items.append(dict(urn=r["urn"], type=r["type"], name=r["urn"].split("::")[-1], props=r["outputs"],
                                 deps=list(r.get("dependencies") or []),
                                 propdeps=dict(r.get("propertyDependencies") or {}),
-                                region=regions.get(r.get("provider", ""), "us-east-2")))
+                                region=provider_region(r, resources)))
         return pack_call_counts(s)
 
     assert_linear(counts(6), counts(12))
