@@ -1,32 +1,44 @@
 """The real engine's `pulumi preview`, with our policy pack against an empty pack, side by side, as the stack grows.
 
-For each size N (default 1, 10, 100) it writes a program with one state machine and N `S3TriggeredStateMachine`
-instances, creates a throwaway stack (proof/stack.py: real CLI, stand-in aws provider, offline backend), and runs
-`pulumi preview --policy-pack P` alternately with the empty pack (tests/fixtures/packs/empty: one trivial policy)
-and with ours (policies/), `--repeat` times each. It prints, per size, the resources, the median wall time of each,
-the ratio ours/empty, and the time per resource, then how time grows from one size to the next.
+For each size N (default 1, 10, 60, 100, 300) it writes a program with one state machine and N
+`S3TriggeredStateMachine` instances, creates a throwaway stack (proof/stack.py: real CLI, stand-in aws provider,
+offline backend), and runs `pulumi preview --policy-pack P` alternately with the empty pack
+(tests/fixtures/packs/empty: one trivial policy) and with ours (policies/), `--repeat` times each. This is the
+project's own route: the previews skip the engine's checkpoint work (`PULUMI_SKIP_CHECKPOINTS=true`, as
+scripts/pulumi and proof/stack.py set it). It prints, per size, the resources, the median wall time of each, the ratio
+ours/empty, the time per resource and the peak resident memory (VmHWM) of each process of the preview (the engine,
+the language host, the program, the stand-in provider, each policy pack), then how time grows from one size to the
+next.
+
+`--checkpoint-sizes` (default 10, 40, 80) then measures, at each size, the empty-pack preview with the checkpoints a
+file (diy) backend user pays by default (`PULUMI_SKIP_CHECKPOINTS` unset) against the same preview without them,
+alternately, in the same run: the figures of benchmarks/README.md, "Previews and the snapshot manager".
 
 A measurement, not a test: nothing here asserts a time.
 
-    .venv/bin/python benchmarks/gate_scale.py                       # 1, 10, 100 instances, 3 runs each
-    .venv/bin/python benchmarks/gate_scale.py --sizes 1,10 --repeat 5 --delivery eventbridge
+    .venv/bin/python benchmarks/gate_scale.py                                  # everything, 3 runs each
+    .venv/bin/python benchmarks/gate_scale.py --sizes 10,60 --repeat 3 --checkpoint-sizes ''
+    .venv/bin/python benchmarks/gate_scale.py --sizes '' --checkpoint-sizes 10,40,80 --repeat 1
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import statistics
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
+from typing import Callable, Iterable, Optional
 
 ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from proof.stack import ThrowawayStack  # noqa: E402
+from proof.stack import Result, ThrowawayStack  # noqa: E402
 
 EMPTY_PACK = ROOT / "tests" / "fixtures" / "packs" / "empty"
 OUR_PACK = ROOT / "policies"
@@ -58,49 +70,187 @@ def write_program(directory: Path) -> Path:
     return directory
 
 
+# ------------------------------------------------------------------------------------------- memory per process
+def role_of(cmdline: list[str]) -> Optional[str]:
+    """Which part of a preview a process is, from its command line (None: not one of ours, e.g. the shell of
+    scripts/pulumi). Pure, so that the labels are tested on their own."""
+    if not cmdline:
+        return None
+    exe = os.path.basename(cmdline[0])
+    joined = " ".join(cmdline)
+    if exe == "pulumi":
+        return "engine (pulumi)"
+    if exe.startswith("pulumi-language-"):
+        return f"language host ({exe[len('pulumi-language-'):]})"
+    if "pulumi-resource-aws" in joined or "standin_aws" in joined:
+        return "stand-in aws provider"
+    if "pulumi.policy" in joined or "PulumiPolicy" in joined or "pulumi-analyzer" in joined:
+        pack = "our pack" if str(OUR_PACK) in joined else "empty pack" if str(EMPTY_PACK) in joined else "policy pack"
+        return pack
+    if "pulumi-language-python-exec" in joined or "__main__.py" in joined:
+        return "program (python)"
+    return None
+
+
+def _proc_table() -> dict[int, int]:
+    """pid -> parent pid, for every process this machine lets us read."""
+    parents = {}
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                stat = Path(f"/proc/{entry}/stat").read_text()
+            except OSError:
+                continue
+            parents[int(entry)] = int(stat[stat.rindex(")") + 2:].split()[1])
+    return parents
+
+
+def _descendants(root: int) -> list[int]:
+    children: dict[int, list[int]] = {}
+    for pid, ppid in _proc_table().items():
+        children.setdefault(ppid, []).append(pid)
+    found, todo = [], [root]
+    while todo:
+        for child in children.get(todo.pop(), []):
+            found.append(child)
+            todo.append(child)
+    return found
+
+
+def _peak_kib(pid: int) -> tuple[Optional[list[str]], int]:
+    try:
+        cmdline = Path(f"/proc/{pid}/cmdline").read_bytes().rstrip(b"\0").split(b"\0")
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return [c.decode(errors="replace") for c in cmdline], int(line.split()[1])
+    except OSError:
+        pass
+    return None, 0
+
+
+def with_peak_memory(run: Callable[[], Result]) -> tuple[Result, dict[str, float]]:
+    """Run `run` in a thread while sampling this process's descendants every 50 ms: the peak resident memory (MiB) of
+    each part of the preview (the largest process of each role)."""
+    box: dict = {}
+    thread = threading.Thread(target=lambda: box.setdefault("result", run()), daemon=True)
+    thread.start()
+    peaks: dict[int, tuple[str, int]] = {}
+    me = os.getpid()
+    while thread.is_alive():
+        for pid in _descendants(me):
+            cmdline, kib = _peak_kib(pid)
+            role = role_of(cmdline or [])
+            if role and kib >= peaks.get(pid, ("", 0))[1]:
+                peaks[pid] = (role, kib)
+        time.sleep(0.05)
+    thread.join()
+    by_role: dict[str, float] = {}
+    for role, kib in peaks.values():
+        by_role[role] = max(by_role.get(role, 0.0), kib / 1024)
+    return box["result"], by_role
+
+
+# ------------------------------------------------------------------------------------------------------ runs
+def _preview(stack: ThrowawayStack, pack: Path, label: str, n: int, env: Optional[dict] = None):
+    start = time.perf_counter()
+    result, memory = with_peak_memory(lambda: stack.preview("--json", policy_packs=[pack], env=env))
+    elapsed = time.perf_counter() - start
+    if result.returncode != 0:
+        print(result.output[-3000:], file=sys.stderr)
+        raise SystemExit(f"preview with the {label} failed at N={n}")
+    return elapsed, memory, sum(json.loads(result.stdout)["changeSummary"].values())
+
+
+def pack_sizes(tmp: Path, program: Path, sizes: Iterable[int], repeat: int, delivery: str) -> list[tuple]:
+    rows = []
+    for n in sizes:
+        env = {"PYTHONPATH": str(ROOT) + os.pathsep + os.environ.get("PYTHONPATH", "")}
+        with ThrowawayStack(program, workdir=tmp / f"n{n}", env=env,
+                            config={"instances": str(n), "delivery": delivery}) as stack:
+            times: dict[str, list[float]] = {"empty": [], "ours": []}
+            memory: dict[str, dict[str, float]] = {"empty": {}, "ours": {}}
+            resources = 0
+            for i in range(repeat):
+                for label, pack in (("empty", EMPTY_PACK), ("ours", OUR_PACK)):
+                    elapsed, mem, resources = _preview(stack, pack, f"{label} pack", n)
+                    times[label].append(elapsed)
+                    for role, mib in mem.items():
+                        memory[label][role] = max(memory[label].get(role, 0.0), mib)
+                    print(f"  N={n:<4} run {i + 1} {label:<5} {elapsed:7.2f} s", flush=True)
+        rows.append((n, resources, statistics.median(times["empty"]), statistics.median(times["ours"]), memory))
+    return rows
+
+
+def checkpoint_sizes(tmp: Path, program: Path, sizes: Iterable[int], repeat: int, delivery: str) -> list[tuple]:
+    rows = []
+    for n in sizes:
+        env = {"PYTHONPATH": str(ROOT) + os.pathsep + os.environ.get("PYTHONPATH", "")}
+        with ThrowawayStack(program, workdir=tmp / f"c{n}", env=env,
+                            config={"instances": str(n), "delivery": delivery}) as stack:
+            times: dict[str, list[float]] = {"checkpoints": [], "skipped": []}
+            engine_mib: dict[str, float] = {"checkpoints": 0.0, "skipped": 0.0}
+            resources = 0
+            for i in range(repeat):
+                for label, value in (("checkpoints", "false"), ("skipped", "true")):
+                    elapsed, mem, resources = _preview(stack, EMPTY_PACK, f"empty pack ({label})", n,
+                                                       env={"PULUMI_SKIP_CHECKPOINTS": value})
+                    times[label].append(elapsed)
+                    engine_mib[label] = max(engine_mib[label], mem.get("engine (pulumi)", 0.0))
+                    print(f"  N={n:<4} run {i + 1} {label:<11} {elapsed:7.2f} s", flush=True)
+        rows.append((n, resources, statistics.median(times["checkpoints"]), statistics.median(times["skipped"]),
+                     engine_mib))
+    return rows
+
+
+def _ints(text: str) -> list[int]:
+    return [int(s) for s in text.split(",") if s.strip()]
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--sizes", default="1,10,100")
+    parser.add_argument("--sizes", default="1,10,60,100,300", help="instances, our pack against the empty pack")
+    parser.add_argument("--checkpoint-sizes", default="10,40,80",
+                        help="instances, checkpoints (a diy backend's default) against none; '' to skip")
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--delivery", default="cloudtrail", choices=("cloudtrail", "eventbridge"))
     args = parser.parse_args()
-    sizes = [int(s) for s in args.sizes.split(",")]
     os.environ.setdefault("PYTHONPATH", str(ROOT))
     print(f"real pulumi preview, stand-in aws provider (offline); delivery={args.delivery}; {args.repeat} runs each, "
-          f"alternating packs; load average {os.getloadavg()[0]:.2f}", flush=True)
-    rows = []
-    with tempfile.TemporaryDirectory(prefix="engine-bench-") as tmp:
-        program = write_program(Path(tmp) / "program")
-        for n in sizes:
-            env = {"PYTHONPATH": str(ROOT) + os.pathsep + os.environ.get("PYTHONPATH", "")}
-            with ThrowawayStack(program, workdir=Path(tmp) / f"n{n}", env=env,
-                                config={"instances": str(n), "delivery": args.delivery}) as stack:
-                times: dict[str, list[float]] = {"empty": [], "ours": []}
-                resources = 0
-                for i in range(args.repeat):
-                    for label, pack in (("empty", EMPTY_PACK), ("ours", OUR_PACK)):
-                        start = time.perf_counter()
-                        result = stack.preview("--json", policy_packs=[pack])
-                        elapsed = time.perf_counter() - start
-                        if result.returncode != 0:
-                            print(result.output[-3000:], file=sys.stderr)
-                            raise SystemExit(f"preview with the {label} pack failed at N={n}")
-                        if not resources:
-                            import json  # noqa: PLC0415
-
-                            resources = sum(json.loads(result.stdout)["changeSummary"].values())
-                        times[label].append(elapsed)
-                        print(f"  N={n:<4} run {i + 1} {label:<5} {elapsed:7.2f} s", flush=True)
-            empty, ours = statistics.median(times["empty"]), statistics.median(times["ours"])
-            rows.append((n, resources, empty, ours))
-    print()
-    print("| instances | resources | empty pack (s) | our pack (s) | ours / empty | ms per resource (ours) |")
-    print("| ---: | ---: | ---: | ---: | ---: | ---: |")
-    for n, res, empty, ours in rows:
-        print(f"| {n} | {res} | {empty:.2f} | {ours:.2f} | {ours / empty:.2f}x | {1000 * ours / res:.1f} |")
-    print()
-    for (n1, r1, e1, o1), (n2, r2, e2, o2) in zip(rows, rows[1:]):
-        print(f"N {n1} -> {n2}: resources x{r2 / r1:.1f}, empty pack x{e2 / e1:.2f}, our pack x{o2 / o1:.2f}")
+          f"alternating; {os.cpu_count()} cores, load average {os.getloadavg()[0]:.2f}", flush=True)
+    with tempfile.TemporaryDirectory(prefix="engine-bench-") as tmp_name:
+        tmp = Path(tmp_name)
+        program = write_program(tmp / "program")
+        rows = pack_sizes(tmp, program, _ints(args.sizes), args.repeat, args.delivery)
+        checkpoint_rows = checkpoint_sizes(tmp, program, _ints(args.checkpoint_sizes), args.repeat, args.delivery)
+    if rows:
+        print("\nOur pack against the empty pack (PULUMI_SKIP_CHECKPOINTS=true, the project's route):\n")
+        print("| instances | resources | empty pack (s) | our pack (s) | ours / empty | ms per resource (ours) |")
+        print("| ---: | ---: | ---: | ---: | ---: | ---: |")
+        for n, res, empty, ours, _ in rows:
+            print(f"| {n} | {res} | {empty:.2f} | {ours:.2f} | {ours / empty:.2f}x | {1000 * ours / res:.1f} |")
+        print()
+        for (n1, r1, e1, o1, _), (n2, r2, e2, o2, _) in zip(rows, rows[1:]):
+            print(f"N {n1} -> {n2}: instances x{n2 / n1:.1f}, resources x{r2 / r1:.1f}, "
+                  f"empty pack x{e2 / e1:.2f}, our pack x{o2 / o1:.2f}")
+        roles = sorted({role for *_, memory in rows for label in memory for role in memory[label]})
+        print("\nPeak resident memory (MiB) of each process, with our pack (empty pack in brackets):\n")
+        print("| instances | " + " | ".join(roles) + " |")
+        print("| ---: | " + " | ".join("---:" for _ in roles) + " |")
+        for n, *_, memory in rows:
+            cells = [f"{memory['ours'].get(r, 0):.0f} ({memory['empty'].get(r, 0):.0f})" for r in roles]
+            print(f"| {n} | " + " | ".join(cells) + " |")
+    if checkpoint_rows:
+        print("\nEmpty-pack preview with the diy backend's checkpoints (the default) against without "
+              "(PULUMI_SKIP_CHECKPOINTS=true):\n")
+        print("| instances | resources | with checkpoints (s) | without (s) | ratio | engine peak MiB with / without |")
+        print("| ---: | ---: | ---: | ---: | ---: | ---: |")
+        for n, res, on, off, mib in checkpoint_rows:
+            print(f"| {n} | {res} | {on:.2f} | {off:.2f} | {on / off:.1f}x | "
+                  f"{mib['checkpoints']:.0f} / {mib['skipped']:.0f} |")
+        print()
+        for (n1, r1, c1, s1, _), (n2, r2, c2, s2, _) in zip(checkpoint_rows, checkpoint_rows[1:]):
+            print(f"N {n1} -> {n2}: resources x{r2 / r1:.1f}, with checkpoints x{c2 / c1:.2f}, "
+                  f"without x{s2 / s1:.2f}")
     return 0
 
 

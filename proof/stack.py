@@ -77,6 +77,12 @@ class ThrowawayStack:
         env = dict(os.environ)
         env.update(S3TSM_STATE_DIR=str(self.state_dir), S3TSM_BACKEND=self.backend,
                    PULUMI_CONFIG_PASSPHRASE=env.get("PULUMI_CONFIG_PASSPHRASE", ""))
+        # Every command on a throwaway stack skips the engine's intermediate checkpoints (the final state is still
+        # saved when the command ends). For a preview they are pure waste (scripts/pulumi). For `up` and `destroy`
+        # they protect a crashed update's record of what exists; here the state, and the offline or LocalStack
+        # resources it records, are thrown away with the stack, so a crash loses nothing that outlives the test,
+        # and the checkpoints would cost O(R^2) per update (benchmarks/README.md). A user's own stack keeps them.
+        env.setdefault("PULUMI_SKIP_CHECKPOINTS", "true")
         if self.endpoint:
             env["AWS_ENDPOINT_URL"] = self.endpoint
         env.update(self.extra_env)
@@ -146,8 +152,8 @@ class ThrowawayStack:
             self.pulumi("config", "set", key, str(value))
 
     def preview(self, *extra: str, policy_packs: Iterable[Path] = (), policy_configs: Iterable[Path] = (),
-                check: bool = False) -> Result:
-        return self.pulumi("preview", *_policy_args(policy_packs, policy_configs), *extra, check=check)
+                check: bool = False, env: Optional[Mapping[str, str]] = None) -> Result:
+        return self.pulumi("preview", *_policy_args(policy_packs, policy_configs), *extra, check=check, env=env)
 
     def up(self, *extra: str, policy_packs: Iterable[Path] = (), check: bool = True) -> Result:
         return self.pulumi("up", "--yes", "--skip-preview", *_policy_args(policy_packs, ()), *extra, check=check)
