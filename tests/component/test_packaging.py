@@ -14,6 +14,8 @@ from pathlib import Path
 
 import pytest
 
+pytestmark = pytest.mark.slow   # builds a wheel and a virtualenv: not in `scripts/test --fast`
+
 ROOT = Path(__file__).resolve().parents[2]
 
 
