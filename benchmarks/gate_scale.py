@@ -73,7 +73,7 @@ def write_program(directory: Path) -> Path:
 # ------------------------------------------------------------------------------------------- memory per process
 def role_of(cmdline: list[str]) -> Optional[str]:
     """Which part of a preview a process is, from its command line (None: not one of ours, e.g. the shell of
-    scripts/pulumi). Pure, so that the labels are tested on their own."""
+    scripts/pulumi)."""
     if not cmdline:
         return None
     exe = os.path.basename(cmdline[0])
@@ -84,9 +84,10 @@ def role_of(cmdline: list[str]) -> Optional[str]:
         return f"language host ({exe[len('pulumi-language-'):]})"
     if "pulumi-resource-aws" in joined or "standin_aws" in joined:
         return "stand-in aws provider"
-    if "pulumi.policy" in joined or "PulumiPolicy" in joined or "pulumi-analyzer" in joined:
-        pack = "our pack" if str(OUR_PACK) in joined else "empty pack" if str(EMPTY_PACK) in joined else "policy pack"
-        return pack
+    if str(OUR_PACK) in cmdline or str(EMPTY_PACK) in cmdline or "pulumi.policy" in joined:
+        return "policy pack"        # the language host runs a pack as `python PACK_DIR ENGINE_ADDRESS`
+    if "-m pip" in joined:
+        return "pip list (language host)"
     if "pulumi-language-python-exec" in joined or "__main__.py" in joined:
         return "program (python)"
     return None
@@ -117,48 +118,63 @@ def _descendants(root: int) -> list[int]:
     return found
 
 
-def _peak_kib(pid: int) -> tuple[Optional[list[str]], int]:
+_TICK = os.sysconf("SC_CLK_TCK")
+
+
+def _sample(pid: int) -> tuple[Optional[list[str]], int, float]:
+    """A process's command line, peak resident memory (KiB, VmHWM) and CPU time so far (s, user + system)."""
     try:
         cmdline = Path(f"/proc/{pid}/cmdline").read_bytes().rstrip(b"\0").split(b"\0")
+        stat = Path(f"/proc/{pid}/stat").read_text()
+        fields = stat[stat.rindex(")") + 2:].split()
+        cpu = (int(fields[11]) + int(fields[12])) / _TICK
         for line in Path(f"/proc/{pid}/status").read_text().splitlines():
             if line.startswith("VmHWM:"):
-                return [c.decode(errors="replace") for c in cmdline], int(line.split()[1])
-    except OSError:
+                return [c.decode(errors="replace") for c in cmdline], int(line.split()[1]), cpu
+    except (OSError, ValueError, IndexError):
         pass
-    return None, 0
+    return None, 0, 0.0
 
 
-def with_peak_memory(run: Callable[[], Result]) -> tuple[Result, dict[str, float]]:
-    """Run `run` in a thread while sampling this process's descendants every 50 ms: the peak resident memory (MiB) of
-    each part of the preview (the largest process of each role)."""
+def with_process_figures(run: Callable[[], Result]) -> tuple[Result, dict[str, float], dict[str, float]]:
+    """Run `run` in a thread while sampling this process's descendants every 50 ms. Returns its result, the peak
+    resident memory (MiB) of each part of the preview (its largest process), and the CPU time (s) of each part (all
+    its processes, as last seen: up to 50 ms of a process's end is missed). Sampling /proc, unlike the reaped
+    children's rusage, also sees the policy pack, which its language host does not wait for."""
     box: dict = {}
     thread = threading.Thread(target=lambda: box.setdefault("result", run()), daemon=True)
     thread.start()
-    peaks: dict[int, tuple[str, int]] = {}
+    seen: dict[int, tuple[str, int, float]] = {}
     me = os.getpid()
     while thread.is_alive():
         for pid in _descendants(me):
-            cmdline, kib = _peak_kib(pid)
+            cmdline, kib, cpu = _sample(pid)
             role = role_of(cmdline or [])
-            if role and kib >= peaks.get(pid, ("", 0))[1]:
-                peaks[pid] = (role, kib)
+            if role:
+                _, old_kib, old_cpu = seen.get(pid, (role, 0, 0.0))
+                seen[pid] = (role, max(kib, old_kib), max(cpu, old_cpu))
         time.sleep(0.05)
     thread.join()
-    by_role: dict[str, float] = {}
-    for role, kib in peaks.values():
-        by_role[role] = max(by_role.get(role, 0.0), kib / 1024)
-    return box["result"], by_role
+    memory: dict[str, float] = {}
+    cpu_by_role: dict[str, float] = {}
+    for role, kib, cpu in seen.values():
+        memory[role] = max(memory.get(role, 0.0), kib / 1024)
+        cpu_by_role[role] = cpu_by_role.get(role, 0.0) + cpu
+    return box["result"], memory, cpu_by_role
 
 
 # ------------------------------------------------------------------------------------------------------ runs
 def _preview(stack: ThrowawayStack, pack: Path, label: str, n: int, env: Optional[dict] = None):
+    """One preview: its wall time, the CPU time of every process of it (engine, hosts, program, provider, packs; less
+    sensitive than wall time to what else loads the machine), the peak memory of each part, and the resources."""
     start = time.perf_counter()
-    result, memory = with_peak_memory(lambda: stack.preview("--json", policy_packs=[pack], env=env))
+    result, memory, cpu_by_role = with_process_figures(lambda: stack.preview("--json", policy_packs=[pack], env=env))
     elapsed = time.perf_counter() - start
+    cpu = sum(cpu_by_role.values())
     if result.returncode != 0:
         print(result.output[-3000:], file=sys.stderr)
         raise SystemExit(f"preview with the {label} failed at N={n}")
-    return elapsed, memory, sum(json.loads(result.stdout)["changeSummary"].values())
+    return elapsed, cpu_by_role, memory, sum(json.loads(result.stdout)["changeSummary"].values())
 
 
 def pack_sizes(tmp: Path, program: Path, sizes: Iterable[int], repeat: int, delivery: str) -> list[tuple]:
@@ -168,16 +184,22 @@ def pack_sizes(tmp: Path, program: Path, sizes: Iterable[int], repeat: int, deli
         with ThrowawayStack(program, workdir=tmp / f"n{n}", env=env,
                             config={"instances": str(n), "delivery": delivery}) as stack:
             times: dict[str, list[float]] = {"empty": [], "ours": []}
+            cpus: dict[str, list[float]] = {"empty": [], "ours": []}
             memory: dict[str, dict[str, float]] = {"empty": {}, "ours": {}}
+            part_cpu: dict[str, dict[str, float]] = {"empty": {}, "ours": {}}   # the last run's, per part
             resources = 0
             for i in range(repeat):
                 for label, pack in (("empty", EMPTY_PACK), ("ours", OUR_PACK)):
-                    elapsed, mem, resources = _preview(stack, pack, f"{label} pack", n)
+                    elapsed, parts, mem, resources = _preview(stack, pack, f"{label} pack", n)
+                    cpu = sum(parts.values())
                     times[label].append(elapsed)
+                    cpus[label].append(cpu)
                     for role, mib in mem.items():
                         memory[label][role] = max(memory[label].get(role, 0.0), mib)
-                    print(f"  N={n:<4} run {i + 1} {label:<5} {elapsed:7.2f} s", flush=True)
-        rows.append((n, resources, statistics.median(times["empty"]), statistics.median(times["ours"]), memory))
+                    part_cpu[label] = parts
+                    print(f"  N={n:<4} run {i + 1} {label:<5} {elapsed:7.2f} s wall {cpu:7.2f} s CPU", flush=True)
+        rows.append((n, resources, statistics.median(times["empty"]), statistics.median(times["ours"]),
+                     statistics.median(cpus["empty"]), statistics.median(cpus["ours"]), memory, part_cpu))
     return rows
 
 
@@ -188,17 +210,20 @@ def checkpoint_sizes(tmp: Path, program: Path, sizes: Iterable[int], repeat: int
         with ThrowawayStack(program, workdir=tmp / f"c{n}", env=env,
                             config={"instances": str(n), "delivery": delivery}) as stack:
             times: dict[str, list[float]] = {"checkpoints": [], "skipped": []}
+            cpus: dict[str, list[float]] = {"checkpoints": [], "skipped": []}
             engine_mib: dict[str, float] = {"checkpoints": 0.0, "skipped": 0.0}
             resources = 0
             for i in range(repeat):
                 for label, value in (("checkpoints", "false"), ("skipped", "true")):
-                    elapsed, mem, resources = _preview(stack, EMPTY_PACK, f"empty pack ({label})", n,
-                                                       env={"PULUMI_SKIP_CHECKPOINTS": value})
+                    elapsed, parts, mem, resources = _preview(stack, EMPTY_PACK, f"empty pack ({label})", n,
+                                                              env={"PULUMI_SKIP_CHECKPOINTS": value})
+                    cpu = sum(parts.values())
                     times[label].append(elapsed)
+                    cpus[label].append(cpu)
                     engine_mib[label] = max(engine_mib[label], mem.get("engine (pulumi)", 0.0))
-                    print(f"  N={n:<4} run {i + 1} {label:<11} {elapsed:7.2f} s", flush=True)
+                    print(f"  N={n:<4} run {i + 1} {label:<11} {elapsed:7.2f} s wall {cpu:7.2f} s CPU", flush=True)
         rows.append((n, resources, statistics.median(times["checkpoints"]), statistics.median(times["skipped"]),
-                     engine_mib))
+                     statistics.median(cpus["checkpoints"]), statistics.median(cpus["skipped"]), engine_mib))
     return rows
 
 
@@ -223,34 +248,42 @@ def main() -> int:
         rows = pack_sizes(tmp, program, _ints(args.sizes), args.repeat, args.delivery)
         checkpoint_rows = checkpoint_sizes(tmp, program, _ints(args.checkpoint_sizes), args.repeat, args.delivery)
     if rows:
-        print("\nOur pack against the empty pack (PULUMI_SKIP_CHECKPOINTS=true, the project's route):\n")
-        print("| instances | resources | empty pack (s) | our pack (s) | ours / empty | ms per resource (ours) |")
-        print("| ---: | ---: | ---: | ---: | ---: | ---: |")
-        for n, res, empty, ours, _ in rows:
-            print(f"| {n} | {res} | {empty:.2f} | {ours:.2f} | {ours / empty:.2f}x | {1000 * ours / res:.1f} |")
+        print("\nOur pack against the empty pack (PULUMI_SKIP_CHECKPOINTS=true, the project's route); wall time, and the "
+              "CPU time of every process of the preview:\n")
+        print("| instances | resources | empty pack wall (s) | our pack wall (s) | ours / empty, wall "
+              "| empty pack CPU (s) | our pack CPU (s) | ours / empty, CPU |")
+        print("| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
+        for n, res, empty, ours, empty_cpu, ours_cpu, *_ in rows:
+            print(f"| {n} | {res:,} | {empty:.2f} | {ours:.2f} | {ours / empty:.2f}x | {empty_cpu:.2f} | "
+                  f"{ours_cpu:.2f} | {ours_cpu / empty_cpu:.2f}x |")
         print()
-        for (n1, r1, e1, o1, _), (n2, r2, e2, o2, _) in zip(rows, rows[1:]):
-            print(f"N {n1} -> {n2}: instances x{n2 / n1:.1f}, resources x{r2 / r1:.1f}, "
-                  f"empty pack x{e2 / e1:.2f}, our pack x{o2 / o1:.2f}")
-        roles = sorted({role for *_, memory in rows for label in memory for role in memory[label]})
-        print("\nPeak resident memory (MiB) of each process, with our pack (empty pack in brackets):\n")
-        print("| instances | " + " | ".join(roles) + " |")
-        print("| ---: | " + " | ".join("---:" for _ in roles) + " |")
-        for n, *_, memory in rows:
-            cells = [f"{memory['ours'].get(r, 0):.0f} ({memory['empty'].get(r, 0):.0f})" for r in roles]
-            print(f"| {n} | " + " | ".join(cells) + " |")
+        for (n1, r1, e1, o1, ec1, oc1, *_), (n2, r2, e2, o2, ec2, oc2, *_) in zip(rows, rows[1:]):
+            print(f"N {n1} -> {n2}: instances x{n2 / n1:.1f}, resources x{r2 / r1:.1f}; wall: empty pack "
+                  f"x{e2 / e1:.2f}, our pack x{o2 / o1:.2f}; CPU: empty pack x{ec2 / ec1:.2f}, our pack x{oc2 / oc1:.2f}")
+        roles = sorted({role for *_, memory, _ in rows for label in memory for role in memory[label]})
+        for title, index, fmt in (("Peak resident memory (MiB) of each part", -2, "{:.0f}"),
+                                  ("CPU time (s) of each part", -1, "{:.2f}")):
+            print(f"\n{title}, with our pack (empty pack in brackets):\n")
+            print("| instances | " + " | ".join(roles) + " |")
+            print("| ---: | " + " | ".join("---:" for _ in roles) + " |")
+            for row in rows:
+                figures = row[index]
+                cells = [fmt.format(figures["ours"].get(r, 0)) + " (" + fmt.format(figures["empty"].get(r, 0)) + ")"
+                         for r in roles]
+                print(f"| {row[0]} | " + " | ".join(cells) + " |")
     if checkpoint_rows:
         print("\nEmpty-pack preview with the diy backend's checkpoints (the default) against without "
               "(PULUMI_SKIP_CHECKPOINTS=true):\n")
-        print("| instances | resources | with checkpoints (s) | without (s) | ratio | engine peak MiB with / without |")
-        print("| ---: | ---: | ---: | ---: | ---: | ---: |")
-        for n, res, on, off, mib in checkpoint_rows:
-            print(f"| {n} | {res} | {on:.2f} | {off:.2f} | {on / off:.1f}x | "
+        print("| instances | resources | wall with checkpoints (s) | wall without (s) | CPU with (s) | CPU without (s) "
+              "| CPU ratio | engine peak MiB with / without |")
+        print("| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
+        for n, res, on, off, on_cpu, off_cpu, mib in checkpoint_rows:
+            print(f"| {n} | {res:,} | {on:.2f} | {off:.2f} | {on_cpu:.2f} | {off_cpu:.2f} | {on_cpu / off_cpu:.1f}x | "
                   f"{mib['checkpoints']:.0f} / {mib['skipped']:.0f} |")
         print()
-        for (n1, r1, c1, s1, _), (n2, r2, c2, s2, _) in zip(checkpoint_rows, checkpoint_rows[1:]):
-            print(f"N {n1} -> {n2}: resources x{r2 / r1:.1f}, with checkpoints x{c2 / c1:.2f}, "
-                  f"without x{s2 / s1:.2f}")
+        for (n1, r1, c1, s1, cc1, sc1, _), (n2, r2, c2, s2, cc2, sc2, _) in zip(checkpoint_rows, checkpoint_rows[1:]):
+            print(f"N {n1} -> {n2}: resources x{r2 / r1:.1f}; wall: with checkpoints x{c2 / c1:.2f}, without "
+                  f"x{s2 / s1:.2f}; CPU: with x{cc2 / cc1:.2f}, without x{sc2 / sc1:.2f}")
     return 0
 
 
