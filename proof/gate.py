@@ -23,7 +23,8 @@ from typing import Optional, Sequence, TextIO
 from .cli import add_program_arguments, config_overrides
 from .stack import StackError, ThrowawayStack, Verdict, policy_run_args
 
-__all__ = ["EXIT_ERROR", "EXIT_OK", "EXIT_VIOLATIONS", "Diagnostic", "GateResult", "register", "run_gate"]
+__all__ = ["EXIT_ERROR", "EXIT_OK", "EXIT_VIOLATIONS", "Diagnostic", "GateResult", "register", "run_gate",
+           "run_gate_modes"]
 
 EXIT_OK = 0
 EXIT_VIOLATIONS = 1
@@ -78,15 +79,32 @@ def _not_a_program(program: Path) -> Optional[str]:
 def run_gate(program_dir=".", *, policy_packs: Sequence[str] = (), policy_pack_configs: Sequence[str] = (),
              stack: str = "dev", config: Optional[dict[str, str]] = None, preview: bool = True) -> GateResult:
     """The gate's verdict on a program (read from the engine's JSON events); never raises for a bad program or pack."""
+    mode = "preview" if preview else "update"
+    return run_gate_modes(program_dir, (mode,), policy_packs=policy_packs, policy_pack_configs=policy_pack_configs,
+                          stack=stack, config=config)[mode]
+
+
+def run_gate_modes(program_dir=".", modes: Sequence[str] = ("preview", "update"), *,
+                   policy_packs: Sequence[str] = (), policy_pack_configs: Sequence[str] = (), stack: str = "dev",
+                   config: Optional[dict[str, str]] = None) -> dict[str, GateResult]:
+    """The gate's verdicts on a program in each mode ("preview", then "update": `pulumi up` on the same throwaway
+    state, which a preview leaves untouched), on one throwaway stack; never raises for a bad program or pack."""
     program = Path(program_dir)
+    unknown = set(modes) - {"preview", "update"}
+    if unknown:
+        raise ValueError(f"modes: {sorted(unknown)} are not modes; use 'preview' and 'update'")
     if _not_a_program(program):
-        return GateResult(EXIT_ERROR, error=_not_a_program(program))
+        return {mode: GateResult(EXIT_ERROR, error=_not_a_program(program)) for mode in modes}
+    results: dict[str, GateResult] = {}
     try:
         with ThrowawayStack(program, stack=stack, config=config) as st:
-            return _result(st.judge(update=not preview, policy_packs=[Path(p) for p in policy_packs],
-                                    policy_configs=[Path(c) for c in policy_pack_configs]))
+            for mode in modes:
+                results[mode] = _result(st.judge(update=mode == "update", policy_packs=[Path(p) for p in policy_packs],
+                                                 policy_configs=[Path(c) for c in policy_pack_configs]))
     except StackError as e:
-        return GateResult(EXIT_ERROR, error=str(e), output=e.result.stdout + e.result.stderr)
+        for mode in modes:
+            results.setdefault(mode, GateResult(EXIT_ERROR, error=str(e), output=e.result.stdout + e.result.stderr))
+    return results
 
 
 def _gate(args: argparse.Namespace, out: TextIO = sys.stdout) -> int:
