@@ -96,16 +96,15 @@ class Finding:
 
 
 def _field(selector: Mapping, name: str) -> Optional[Mapping]:
-    for f in selector.get("FieldSelectors") or selector.get("fieldSelectors") or []:
-        if (f.get("Field") or f.get("field")) == name:
+    """One field selector of an advanced event selector, as CloudTrail's GetEventSelectors returns it."""
+    for f in selector.get("FieldSelectors") or []:
+        if f.get("Field") == name:
             return f
     return None
 
 
 def _values(f: Optional[Mapping], key: str) -> list:
-    if f is None:
-        return []
-    return list(f.get(key) or f.get(key[0].lower() + key[1:]) or [])
+    return list((f or {}).get(key) or [])
 
 
 def _advanced_covers(selector: Mapping, object_arn: str, event_name: str) -> bool:
