@@ -360,8 +360,9 @@ def validate(component: str, args: Mapping, stack: str) -> Settings:
     input_format = _choice(component, args, "input_format", INPUT_FORMATS, EVENT)
 
     bucket_name, existing = args.get("bucket_name"), args.get("existing_bucket_name")
+    shown = "(an output, known at deploy time)" if isinstance(existing, pulumi.Output) else repr(existing)
     if bucket_name is not None and existing is not None:
-        raise _fail(component, "existing_bucket_name", existing,
+        raise _fail(component, "existing_bucket_name", existing if isinstance(existing, str) else shown,
                     f"it cannot be combined with `bucket_name` ({bucket_name!r}): give `bucket_name` to create a "
                     "bucket, or `existing_bucket_name` to use one this stack does not manage")
     for key, value in (("bucket_name", bucket_name), ("existing_bucket_name", existing)):
@@ -408,7 +409,7 @@ def validate(component: str, args: Mapping, stack: str) -> Settings:
     access_logging = bool(_flag(component, args, "access_logging", False))
     if access_logging and existing is not None:
         raise _fail(component, "access_logging", True,
-                    f"it applies only to a bucket the component creates; `existing_bucket_name` ({existing!r}) is "
+                    f"it applies only to a bucket the component creates; `existing_bucket_name` ({shown}) is "
                     "never changed, so set up its access logging where that bucket is managed")
     lifecycle = {key: args.get(key) for key in ("noncurrent_version_expiration_days", "log_expiration_days",
                                                 "log_transition_days")}
@@ -422,7 +423,7 @@ def validate(component: str, args: Mapping, stack: str) -> Settings:
         raise _fail(component, *problem)
     if existing is not None and args.get("noncurrent_version_expiration_days") is not None:
         raise _fail(component, "noncurrent_version_expiration_days", args["noncurrent_version_expiration_days"],
-                    f"it applies only to a bucket the component creates; `existing_bucket_name` ({existing!r}) is "
+                    f"it applies only to a bucket the component creates; `existing_bucket_name` ({shown}) is "
                     "never changed")
 
     settings = Settings(
