@@ -261,6 +261,9 @@ def diagnose(facts: Facts) -> list[Finding]:
     elif facts.dead_letters:
         found.append(Finding("dead-letter queue", BROKEN, f"{len(facts.dead_letters)} other event(s) wait in the "
                              "dead-letter queue (`redrive --dry-run` shows why)"))
+    elif facts.dead_letters == [] and facts.queue_url:
+        found.append(Finding("dead-letter queue", OK, "empty: EventBridge reported no failure to start the "
+                             "execution (it dead-letters permission errors at once, others after its retries)"))
     if facts.failed_invocations:
         found.append(Finding("target -> state machine", BROKEN, f"the rule's FailedInvocations is "
                              f"{facts.failed_invocations:g} since the upload: it matched, but starting the execution "

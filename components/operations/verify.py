@@ -115,7 +115,9 @@ def _read(facts: Facts, what: str, call: Callable[[], Any], missing: tuple = (),
         code = error_code(error)
         if code in missing:
             return absent
-        facts.unreadable[what] = f"{code or type(error).__name__}: {error_message(error)}"
+        message = " ".join(error_message(error).split())
+        facts.unreadable[what] = f"{code or type(error).__name__}: " + (message[:200] + " ..." if len(message) > 200
+                                                                         else message)
         return None
 
 

@@ -109,6 +109,7 @@ def test_a_bucket_that_stopped_notifying_eventbridge_is_named(stack, endpoint, a
     finally:
         s3.put_bucket_notification_configuration(Bucket=bucket, NotificationConfiguration=saved)
     assert f"[BROKEN] bucket -> EventBridge: the bucket {bucket} does not send events to EventBridge" in text, text
+    assert "[ok] dead-letter queue: empty" in text, text
 
 
 def test_a_rule_without_its_target_is_named(stack, endpoint, aws):

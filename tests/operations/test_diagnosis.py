@@ -81,7 +81,8 @@ def test_a_healthy_chain_has_no_broken_link():
     for delivery in ("eventbridge", "cloudtrail"):
         findings = diagnose(healthy(delivery))
         assert broken(findings) == [], [f.line() for f in findings]
-        assert {f.link for f in findings if f.status == OK} >= {"rule", "rule -> target", "state machine"}
+        assert {f.link for f in findings if f.status == OK} >= {"rule", "rule -> target", "dead-letter queue",
+                                                                 "state machine"}
 
 
 @pytest.mark.parametrize("changes,link,phrase", [
