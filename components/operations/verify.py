@@ -227,8 +227,13 @@ def run_verify(*, clients: Callable[[str], Any], bucket: str, state_machine_arn:
     problem = check_prefix(prefix, key_prefix, key_suffix)
     if problem:
         raise OperationError(problem)
+    if (timeout is not None and timeout <= 0) or poll <= 0:
+        raise OperationError("--timeout and --poll must be above 0 seconds")
     s3, sfn = clients("s3"), clients("stepfunctions")
-    check_state_machine(sfn, state_machine_arn)
+    if check_state_machine(sfn, state_machine_arn).get("type") == "EXPRESS":
+        raise OperationError(f"{state_machine_arn} is an EXPRESS state machine: Step Functions lists only Standard "
+                             "workflows' executions (ListExecutions), so verify cannot find the canary's execution; "
+                             "look for it in the state machine's CloudWatch Logs instead")
     timeout = DEFAULT_TIMEOUTS[delivery] if timeout is None else timeout
     summary = VerifySummary(bucket, state_machine_arn, delivery)
     kinds = ["PutObject"] + (["CompleteMultipartUpload"] if multipart else [])

@@ -135,3 +135,25 @@ def test_what_could_not_be_read_is_said_not_guessed():
     assert broken(findings) == []
     assert any(f.status == UNKNOWN and "AccessDeniedException: no events:DescribeRule" in f.text for f in findings)
     assert BROKEN not in {f.status for f in findings}
+
+
+def test_verify_refuses_what_it_cannot_check_before_uploading():
+    """An Express workflow's executions are not listed (ListExecutions: Standard only), and a prefix outside the
+    rule's key filter would start nothing: both are refused before anything is uploaded."""
+    from s3_triggered_state_machine.operations.starter import OperationError
+    from s3_triggered_state_machine.operations.verify import run_verify
+
+    class Sfn:
+        def describe_state_machine(self, stateMachineArn):
+            return {"type": "EXPRESS"}
+
+    class S3:
+        def put_object(self, **kwargs):
+            raise AssertionError("nothing may be uploaded")
+
+    clients = {"stepfunctions": Sfn(), "s3": S3()}.__getitem__
+    with pytest.raises(OperationError, match="EXPRESS state machine"):
+        run_verify(clients=clients, bucket=BUCKET, state_machine_arn=ARN, delivery="eventbridge", prefix="in/")
+    with pytest.raises(OperationError, match="only keys starting with 'in/'"):
+        run_verify(clients=clients, bucket=BUCKET, state_machine_arn=ARN, delivery="eventbridge", prefix="x/",
+                   key_prefix="in/")
