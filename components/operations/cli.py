@@ -72,6 +72,8 @@ def _parser() -> argparse.ArgumentParser:
     verify = sub.add_parser("verify", parents=[base], help="upload a canary object the trigger matches, wait for the "
                             "execution it starts (a real execution of your state machine), print the delivery path "
                             "and latency, delete the object; on a time-out, name the missing link")
+    verify.add_argument("outputs", nargs="?", metavar="STACK-OUTPUTS", help="the stack's outputs as JSON, a file or "
+                        "- for stdin (the same as --stack-outputs)")
     verify.add_argument("--prefix", required=True, help="where the canary objects go: a key prefix of your choosing "
                         "that the trigger matches (e.g. incoming/canary/), so your workflow can tell them apart")
     verify.add_argument("--bucket")
@@ -153,7 +155,9 @@ def _queue_url(clients: Clients, queue_arn: str) -> Optional[str]:
 
 
 def _settings(args: argparse.Namespace, stdin: Any, stderr: Any) -> tuple[dict, Clients]:
-    outputs = _read_outputs(args.stack_outputs, stdin)
+    if getattr(args, "outputs", None) and args.stack_outputs and args.outputs != args.stack_outputs:
+        raise OperationError("give the stack's outputs once: as STACK-OUTPUTS or as --stack-outputs")
+    outputs = _read_outputs(args.stack_outputs or getattr(args, "outputs", None), stdin)
     flags = {k: getattr(args, k, None) for k in ("state_machine_arn", "rule_name", "input_format", "delivery",
                                                  "queue_url", "bucket", "key_prefix", "key_suffix", "trail_name")}
     settings = merge_settings(outputs, flags)

@@ -58,7 +58,10 @@ def canaries_left(aws, bucket: str) -> list:
 
 
 def test_a_healthy_trigger_passes_and_leaves_nothing_behind(stack, endpoint, aws):
-    rc, text = verify(stack, endpoint, "--multipart")
+    out, err = io.StringIO(), io.StringIO()
+    rc = main(["verify", "-", "--endpoint-url", endpoint, "--prefix", PREFIX, "--multipart"],  # the form
+              stdin=io.StringIO(json.dumps(stack[0].outputs)), stdout=out, stderr=err)
+    text = out.getvalue() + err.getvalue()
     assert rc == 0, text
     assert text.count("delivered: ") == 2 and "summary: OK: 2 of 2" in text, text
     assert "S3 EventBridge notification \"Object Created\" (reason 'PutObject')" in text
