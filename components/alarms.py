@@ -9,7 +9,7 @@ One alarm per way an upload can fail to become a successful execution, in the or
 | `executions_failed` | `AWS/States` `ExecutionsFailed` (`StateMachineArn`) | an execution started and failed |
 | `executions_timed_out` | `AWS/States` `ExecutionsTimedOut` (`StateMachineArn`) | an execution hit its timeout |
 | `executions_aborted` | `AWS/States` `ExecutionsAborted` (`StateMachineArn`) | an execution was stopped |
-| `executions_throttled` | `AWS/States` `ExecutionThrottled` (`StateMachineArn`) | Step Functions throttled executions |
+| `executions_throttled` | `AWS/States` `ThrottledEvents` (`APIName` = `StartExecution`) | StartExecution calls were throttled |
 
 Every metric name, namespace, dimension and statistic here is checked against AWS's documented metric lists in
 tests/component/test_alarms.py. An alarm on a metric that does not exist never fires, and says nothing.
@@ -36,9 +36,14 @@ ALARM_KEYS = (FAILED_INVOCATIONS, DEAD_LETTER_MESSAGES, EXECUTIONS_FAILED, EXECU
 DEFAULT_THRESHOLD = 1
 DEFAULT_PERIOD_SECONDS = 300
 DEFAULT_EVALUATION_PERIODS = 1
-#: CloudWatch: a period is 10, 30 or a multiple of 60 seconds; period x evaluation periods at most one day.
+#: CloudWatch: period x evaluation periods at most one day. Periods of 10, 20 and 30 seconds exist only for
+#: high-resolution metrics (StorageResolution 1); every metric here (AWS/Events, AWS/States, AWS/SQS) is a standard
+#: one-minute metric, for which an alarm period must be a multiple of 60 (CloudWatch User Guide, "Using Amazon
+#: CloudWatch alarms", Period; PutMetricAlarm API: "Valid values are 10, 20, 30, and any multiple of 60. ... Be sure
+#: that the period is a multiple of 60 for standard-resolution metrics"). A shorter period lapses into
+#: INSUFFICIENT_DATA, which `notBreaching` reads as fine: real failures would be missed.
 MAX_PERIOD_SECONDS = 86400
-HIGH_RESOLUTION_PERIODS = (10, 30)
+HIGH_RESOLUTION_PERIODS = (10, 20, 30)
 EVALUATION_PERIODS_RANGE = (1, 1440)
 
 GREATER_OR_EQUAL = "GreaterThanOrEqualToThreshold"
@@ -77,12 +82,23 @@ METRICS: dict[str, Metric] = {
         "AWS/States", "ExecutionsAborted", "StateMachineArn", "Sum",
         "an execution started by an upload was aborted (StopExecution)",
         "find who stopped it (CloudTrail StopExecution); restart it if the object still needs processing"),
+    # Not `ExecutionThrottled` (by StateMachineArn): the Step Functions Developer Guide defines that as "The number
+    # of StateEntered events and retries that have been throttled. This is related to StateTransition throttling",
+    # i.e. transitions inside executions already running. Throttled StartExecution calls (the trigger's own call) are
+    # the API metric `ThrottledEvents`, "The count of requests that have been throttled", with the dimension
+    # `APIName` ("Filters data to an API of the specified API name"). It counts the whole account and region's
+    # StartExecution calls (the quota is shared), not only this trigger's.
     EXECUTIONS_THROTTLED: Metric(
-        "AWS/States", "ExecutionThrottled", "StateMachineArn", "Sum",
-        "Step Functions throttled executions of the state machine",
-        "uploads arrive faster than the account's StartExecution or state transition quota; ask for a quota "
-        "increase or slow the uploads"),
+        "AWS/States", "ThrottledEvents", "APIName", "Sum",
+        "Step Functions throttled StartExecution calls in this account and region (the trigger's and any other "
+        "caller's: the quota is shared); EventBridge retries throttled calls, and events whose retries run out go "
+        "to the dead-letter queue",
+        "uploads (or other callers) outpace the account's StartExecution quota: ask for a quota increase or slow "
+        "the producers; then redrive the dead-letter queue"),
 }
+
+#: The dimension value of each alarm that does not watch the trigger's own rule, queue or state machine.
+START_EXECUTION_API = "StartExecution"
 
 
 class Thresholds(NamedTuple):
@@ -101,9 +117,13 @@ def period_problem(period: object) -> Optional[str]:
     """Why CloudWatch refuses `period` (seconds) for an alarm, or None."""
     if isinstance(period, bool) or not isinstance(period, int):
         return "it must be a whole number of seconds"
-    if period in HIGH_RESOLUTION_PERIODS or (period >= 60 and period % 60 == 0 and period <= MAX_PERIOD_SECONDS):
+    if period >= 60 and period % 60 == 0 and period <= MAX_PERIOD_SECONDS:
         return None
-    return "CloudWatch alarm periods are 10, 30, or a multiple of 60 seconds up to 86400"
+    if period in HIGH_RESOLUTION_PERIODS:
+        return (f"{period} s periods are for high-resolution metrics only; the trigger's metrics (AWS/Events, "
+                "AWS/States, AWS/SQS) are standard one-minute metrics, so the alarm would sit in INSUFFICIENT_DATA "
+                "and miss failures: use a multiple of 60 seconds (60 to 86400), e.g. 60 or 300")
+    return "it must be a multiple of 60 seconds from 60 to 86400 (the trigger's metrics are one-minute metrics)"
 
 
 def alarm_definition(key: str, dimension_value: str, threshold: float = DEFAULT_THRESHOLD,
@@ -134,7 +154,7 @@ def alarm_definition(key: str, dimension_value: str, threshold: float = DEFAULT_
 def alarm_definitions(rule_name: str, state_machine_arn: str, queue_name: Optional[str],
                       settings: Thresholds, actions: tuple[str, ...] = (), trigger: str = "") -> dict[str, dict]:
     """Every alarm of one trigger, by key. Without a dead-letter queue (`queue_name` None) there is no DLQ alarm."""
-    targets = {FAILED_INVOCATIONS: rule_name, DEAD_LETTER_MESSAGES: queue_name}
+    targets = {FAILED_INVOCATIONS: rule_name, DEAD_LETTER_MESSAGES: queue_name, EXECUTIONS_THROTTLED: START_EXECUTION_API}
     found = {}
     for key in ALARM_KEYS:
         value = targets.get(key, state_machine_arn)

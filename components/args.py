@@ -30,10 +30,12 @@ class S3TriggeredStateMachineArgs(TypedDict, total=False):
     """Required. ARN of the state machine that each new object starts."""
     bucket_name: Optional[str]
     """Name of the upload bucket to create. Default: a unique name generated from the component's name."""
-    existing_bucket_name: Optional[str]
-    """Use this bucket, which the stack does not manage, instead of creating one. Its settings are never changed; in
-    EventBridge mode it must already send events to EventBridge. Cannot be combined with `bucket_name`.
-    Default: unset (a bucket is created)."""
+    existing_bucket_name: Optional[pulumi.Input[str]]
+    """Use this bucket, which the stack does not manage, instead of creating one; a name or another resource's output.
+    It must be in the trigger's region (a trail logs, and a rule sees, only its own region's events): its region is
+    looked up (`aws.s3.getBucket`), at construction for a known name, at deploy time for an output, and a mismatch is
+    refused. Its settings are never changed; in EventBridge mode it must already send events to EventBridge. Cannot
+    be combined with `bucket_name`. Default: unset (a bucket is created)."""
     delivery: Optional[str]
     """How S3 events reach EventBridge: "cloudtrail" (the tutorial's design: a trail logging data events, rule on
     "AWS API Call via CloudTrail") or "eventbridge" (S3 EventBridge notifications, "Object Created"; no trail, no
@@ -91,7 +93,8 @@ class S3TriggeredStateMachineArgs(TypedDict, total=False):
     executions_timed_out, executions_aborted, executions_throttled; an alarm fires when its metric reaches the
     threshold in `alarm_evaluation_periods` consecutive periods. Default: 1 for each (every failure counts)."""
     alarm_period_seconds: Optional[int]
-    """The period each alarm's statistic is computed over: 10, 30 or a multiple of 60 seconds. Default: 300."""
+    """The period each alarm's statistic is computed over, a multiple of 60 seconds from 60 to 86400 (the trigger's
+    metrics are standard one-minute metrics; 10, 20 and 30 are for high-resolution metrics only). Default: 300."""
     alarm_evaluation_periods: Optional[int]
     """How many consecutive periods must breach before an alarm fires, 1 or more (period x evaluation periods at
     most one day). Default: 1."""
@@ -130,7 +133,7 @@ class Settings(NamedTuple):
     state_machine_arn: pulumi.Input[str]
     delivery: str = CLOUDTRAIL
     bucket_name: Optional[str] = None
-    existing_bucket_name: Optional[str] = None
+    existing_bucket_name: Optional[pulumi.Input[str]] = None
     event_names: tuple[str, ...] = DEFAULT_EVENT_NAMES
     key_prefix: str = ""
     key_suffix: str = ""
@@ -357,13 +360,14 @@ def validate(component: str, args: Mapping, stack: str) -> Settings:
     input_format = _choice(component, args, "input_format", INPUT_FORMATS, EVENT)
 
     bucket_name, existing = args.get("bucket_name"), args.get("existing_bucket_name")
+    shown = "(an output, known at deploy time)" if isinstance(existing, pulumi.Output) else repr(existing)
     if bucket_name is not None and existing is not None:
-        raise _fail(component, "existing_bucket_name", existing,
+        raise _fail(component, "existing_bucket_name", existing if isinstance(existing, str) else shown,
                     f"it cannot be combined with `bucket_name` ({bucket_name!r}): give `bucket_name` to create a "
                     "bucket, or `existing_bucket_name` to use one this stack does not manage")
     for key, value in (("bucket_name", bucket_name), ("existing_bucket_name", existing)):
-        if value is not None:
-            problem = bucket_name_problem(value)
+        if value is not None and not (key == "existing_bucket_name" and isinstance(value, pulumi.Output)):
+            problem = bucket_name_problem(value) if isinstance(value, str) else "it must be a string"
             if problem:
                 raise _fail(component, key, value, f"{problem} (AWS bucket naming rules)")
 
@@ -405,7 +409,7 @@ def validate(component: str, args: Mapping, stack: str) -> Settings:
     access_logging = bool(_flag(component, args, "access_logging", False))
     if access_logging and existing is not None:
         raise _fail(component, "access_logging", True,
-                    f"it applies only to a bucket the component creates; `existing_bucket_name` ({existing!r}) is "
+                    f"it applies only to a bucket the component creates; `existing_bucket_name` ({shown}) is "
                     "never changed, so set up its access logging where that bucket is managed")
     lifecycle = {key: args.get(key) for key in ("noncurrent_version_expiration_days", "log_expiration_days",
                                                 "log_transition_days")}
@@ -419,7 +423,7 @@ def validate(component: str, args: Mapping, stack: str) -> Settings:
         raise _fail(component, *problem)
     if existing is not None and args.get("noncurrent_version_expiration_days") is not None:
         raise _fail(component, "noncurrent_version_expiration_days", args["noncurrent_version_expiration_days"],
-                    f"it applies only to a bucket the component creates; `existing_bucket_name` ({existing!r}) is "
+                    f"it applies only to a bucket the component creates; `existing_bucket_name` ({shown}) is "
                     "never changed")
 
     settings = Settings(
@@ -455,6 +459,31 @@ def validate(component: str, args: Mapping, stack: str) -> Settings:
         raise _fail(component, "name", component,
                     f"{problem}; {valid_component_names(component, stack, settings, given)}")
     return settings
+
+
+def existing_bucket_problem(settings: Settings, value: object, raise_it: bool = False) -> Optional[str]:
+    """Why `value`, the existing bucket's name (known only now, at deploy time), breaks AWS's naming rules, or None."""
+    problem = bucket_name_problem(value) if isinstance(value, str) else "it must be a string"
+    if problem and raise_it:
+        raise _fail(settings.name, "existing_bucket_name", value, f"{problem} (AWS bucket naming rules)")
+    return problem
+
+
+def bucket_region_problem(settings: Settings, bucket_region: Optional[str], region: str,
+                          raise_it: bool = False) -> Optional[str]:
+    """Why an existing bucket in `bucket_region` cannot trigger a rule in `region`, or None. A single-region trail's
+    selectors log only its own region's data events, and CloudTrail-delivered events and S3's EventBridge
+    notifications reach only rules in the region where the bucket is: deployed across regions, nothing ever fires."""
+    if not bucket_region or bucket_region == region:
+        return None
+    problem = (f"the bucket is in region {bucket_region!r}, but the trigger is in {region!r}: S3 events reach only "
+               "rules in the bucket's region (and a trail logs only its own region's data events), so no upload "
+               f"would ever start the state machine; deploy the trigger in {bucket_region!r} (the `region` argument "
+               f"or the provider's region), or use a bucket in {region!r}")
+    if raise_it:
+        raise _fail(settings.name, "existing_bucket_name", settings.existing_bucket_name
+                    if isinstance(settings.existing_bucket_name, str) else "(known at deploy time)", problem)
+    return problem
 
 
 def check_environment(settings: Settings, region: str, partition: str) -> None:

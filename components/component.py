@@ -16,7 +16,8 @@ import pulumi_aws as aws
 
 from . import alarms as alarm_docs, arns, bucket as bucket_docs, role as role_docs, rule as rule_docs, target as target_docs
 from . import kms as kms_docs, lifecycle as lifecycle_docs, trail as trail_docs
-from .args import S3TriggeredStateMachineArgs, Settings, arn_problem, check_environment, validate
+from .args import (S3TriggeredStateMachineArgs, Settings, arn_problem, bucket_region_problem, check_environment,
+                   existing_bucket_problem, validate)
 
 TYPE_TOKEN = "s3-triggered-state-machine:index:S3TriggeredStateMachine"
 
@@ -46,11 +47,16 @@ def _aws_provider(opts: Optional[pulumi.ResourceOptions]) -> Optional[pulumi.Pro
 _ENVIRONMENTS: "weakref.WeakKeyDictionary[object, dict]" = weakref.WeakKeyDictionary()
 
 
-def _environment(opts: Optional[pulumi.ResourceOptions]) -> tuple[str, str, str]:
-    """(account, partition, region) of the AWS provider these options resolve to."""
+def _resolved_provider(opts: Optional[pulumi.ResourceOptions]) -> Optional[pulumi.ProviderResource]:
     provider = _aws_provider(opts)
     if provider is None and opts is not None and opts.parent is not None:
         provider = opts.parent.get_provider("aws::")
+    return provider
+
+
+def _environment(opts: Optional[pulumi.ResourceOptions]) -> tuple[str, str, str]:
+    """(account, partition, region) of the AWS provider these options resolve to."""
+    provider = _resolved_provider(opts)
     monitor = pulumi.runtime.settings.get_monitor()
     cache = _ENVIRONMENTS.setdefault(monitor, {}) if monitor is not None else {}
     key = id(provider) if provider is not None else None
@@ -112,9 +118,15 @@ class S3TriggeredStateMachine(pulumi.ComponentResource):
         account, partition, provider_region = _environment(opts)
         region = settings.region or provider_region
         check_environment(settings, region, partition)
+        invoke_opts = pulumi.InvokeOptions(provider=_resolved_provider(opts))
+        if isinstance(settings.existing_bucket_name, str):
+            # Known now: refused before anything is registered. (Known only at deploy time: `_upload_bucket`.)
+            found = aws.s3.get_bucket(bucket=settings.existing_bucket_name, region=settings.region, opts=invoke_opts)
+            bucket_region_problem(settings, found.bucket_region, region, raise_it=True)
 
         super().__init__(TYPE_TOKEN, name, None, opts)
         self._settings, self._region, self._account, self._partition = settings, region, account, partition
+        self._invoke_opts = invoke_opts
 
         state_machine_arn = self._checked_state_machine_arn()
         bucket_name, bucket_arn = self._upload_bucket()
@@ -126,8 +138,12 @@ class S3TriggeredStateMachine(pulumi.ComponentResource):
             f"{name}-rule", name=settings.rule_name, event_pattern=pattern, region=settings.region,
             description=f"New objects in the bucket start the state machine ({settings.delivery} delivery)",
             tags=settings.tags or None, opts=self._child())
-        role_arn = self._role(rule_arn, state_machine_arn)
-        queue = self._dead_letter_queue(rule_arn) if settings.dead_letter_queue else None
+        role_arn, role_policy = self._role(rule_arn, state_machine_arn)
+        queue, queue_policy = self._dead_letter_queue(rule_arn) if settings.dead_letter_queue else (None, None)
+        # The target goes live only after the permissions it relies on exist: for a permission error EventBridge does
+        # not retry but sends the event straight to the dead-letter queue (EventBridge User Guide, "Event retry
+        # policy and using dead-letter queues"), and without the queue's policy it cannot send it there either.
+        permissions = [p for p in (role_policy, queue_policy) if p is not None]
         aws.cloudwatch.EventTarget(
             f"{name}-target",
             rule=rule.name,
@@ -138,7 +154,7 @@ class S3TriggeredStateMachine(pulumi.ComponentResource):
             dead_letter_config={"arn": queue.arn} if queue else None,
             input_transformer=(target_docs.input_transformer(settings.delivery)
                                if settings.input_format == target_docs.OBJECT else None),
-            opts=self._child())
+            opts=self._child(depends_on=permissions))
         topic_arn, alarm_names = self._alarms(state_machine_arn, queue) if settings.alarms else (None, {})
 
         self.bucket_name = bucket_name
@@ -210,8 +226,18 @@ class S3TriggeredStateMachine(pulumi.ComponentResource):
         s = self._settings
         if not s.manages_bucket:
             # A bucket this stack does not manage: never rewrite its settings or its notification configuration.
-            name = s.existing_bucket_name
-            return pulumi.Output.from_input(name), pulumi.Output.from_input(arns.bucket_arn(self._partition, name))
+            # A name known only at deploy time (another resource's output) is checked then, as strictly: its naming
+            # rules, that it exists, and that it is in the trigger's region.
+            def named(value: str) -> str:
+                existing_bucket_problem(s, value, raise_it=True)
+                return value
+
+            name = pulumi.Output.from_input(s.existing_bucket_name).apply(named)
+            if not isinstance(s.existing_bucket_name, str):
+                found = aws.s3.get_bucket_output(bucket=name, region=s.region, opts=self._invoke_opts)
+                name = pulumi.Output.all(name, found.bucket_region).apply(
+                    lambda pair: bucket_region_problem(s, pair[1], self._region, raise_it=True) or pair[0])
+            return name, name.apply(lambda b: arns.bucket_arn(self._partition, b))
         created, created_policy = self._private_bucket(
             f"{s.name}-bucket", s.bucket_name, bucket_docs.tls_only_bucket_policy,
             lifecycle_docs.upload_bucket_rules(s.noncurrent_version_expiration_days),
@@ -264,28 +290,31 @@ class S3TriggeredStateMachine(pulumi.ComponentResource):
 
         return pulumi.Output.from_input(s.state_machine_arn).apply(check)
 
-    def _role(self, rule_arn: str, state_machine_arn: pulumi.Output[str]) -> pulumi.Input[str]:
+    def _role(self, rule_arn: str, state_machine_arn: pulumi.Output[str]
+              ) -> tuple[pulumi.Input[str], Optional[aws.iam.RolePolicy]]:
+        """The role EventBridge assumes, and the policy granting it StartExecution (None for a given role)."""
         s = self._settings
         if s.role_arn is not None:
-            return s.role_arn
+            return s.role_arn, None
         role = aws.iam.Role(f"{s.name}-role", assume_role_policy=_json(role_docs.events_trust_policy(
             self._account, rule_arn)), description="EventBridge starts the state machine for new S3 objects",
             tags=s.tags or None, opts=self._child())
-        aws.iam.RolePolicy(f"{s.name}-role-start-execution", role=role.id, opts=self._child(),
-                           policy=state_machine_arn.apply(
-                               lambda arn: _json(role_docs.start_execution_policy(arn))))
-        return role.arn
+        policy = aws.iam.RolePolicy(f"{s.name}-role-start-execution", role=role.id, opts=self._child(),
+                                    policy=state_machine_arn.apply(
+                                        lambda arn: _json(role_docs.start_execution_policy(arn))))
+        return role.arn, policy
 
-    def _dead_letter_queue(self, rule_arn: str) -> aws.sqs.Queue:
+    def _dead_letter_queue(self, rule_arn: str) -> tuple[aws.sqs.Queue, aws.sqs.QueuePolicy]:
         s = self._settings
         encryption = ({"kms_master_key_id": s.kms_key_arn} if s.kms_key_arn is not None
                       else {"sqs_managed_sse_enabled": True})
         queue = aws.sqs.Queue(f"{s.name}-dlq", message_retention_seconds=1209600, region=s.region,
                               tags=s.tags or None, opts=self._child(), **encryption)
-        aws.sqs.QueuePolicy(f"{s.name}-dlq-policy", queue_url=queue.url, region=s.region, opts=self._child(),
-                            policy=queue.arn.apply(lambda arn: _json(target_docs.dead_letter_queue_policy(
-                                arn, rule_arn))))
-        return queue
+        policy = aws.sqs.QueuePolicy(f"{s.name}-dlq-policy", queue_url=queue.url, region=s.region,
+                                     opts=self._child(),
+                                     policy=queue.arn.apply(lambda arn: _json(target_docs.dead_letter_queue_policy(
+                                         arn, rule_arn))))
+        return queue, policy
 
     def _alarms(self, state_machine_arn: pulumi.Output[str],
                 queue: Optional[aws.sqs.Queue]) -> tuple[Optional[pulumi.Output[str]], dict]:

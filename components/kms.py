@@ -8,7 +8,8 @@ AWS *service* use a key: only the key policy does. Where it does not, delivery s
 - EventBridge cannot send a failed event to a dead-letter queue encrypted with a key it may not use
   (`kms:GenerateDataKey`, `kms:Decrypt` for `events.amazonaws.com`): the event is dropped, and only the metric
   `InvocationsFailedToBeSentToDlq` counts it.
-- CloudTrail cannot write log files without `kms:GenerateDataKey*` (for `cloudtrail.amazonaws.com`, this trail):
+- CloudTrail cannot write log files without `kms:GenerateDataKey*` (for `cloudtrail.amazonaws.com`, this trail),
+  nor create or update the trail without `kms:Decrypt` (its log bucket uses an S3 Bucket Key under the same key):
   CreateTrail refuses a key it cannot use (`InsufficientEncryptionPolicyException`), but a key policy changed later
   stops log delivery silently. Data events still reach EventBridge, so the trigger keeps working; the audit trail
   does not.
@@ -52,9 +53,19 @@ def events_dead_letter_statement(account: str, rule_arns: Sequence[str]) -> dict
     }
 
 
+#: CloudTrail User Guide, "Configure AWS KMS key policies for CloudTrail", required key policy elements for trails:
+#: encrypt (kms:GenerateDataKey*), decrypt ("If you are using an existing S3 bucket with an S3 Bucket Key, kms:Decrypt
+#: permissions are required to create or update a trail with SSE-KMS encryption enabled"), and describe the key.
+CLOUDTRAIL_KEY_POLICY_DOC = ("https://docs.aws.amazon.com/awscloudtrail/latest/userguide/"
+                             "create-kms-key-policy-for-cloudtrail.html")
+
+
 def cloudtrail_statements(partition: str, account: str, trail_arns: Sequence[str]) -> list[dict]:
     """CloudTrail, for these trails only, may encrypt log files (the encryption context names a trail of this
-    account) and describe the key (CreateTrail checks it)."""
+    account), describe the key (CreateTrail checks it), and decrypt and generate data keys for the log bucket's S3
+    Bucket Key: the log bucket is SSE-KMS with a Bucket Key under this key, so S3 asks KMS on CloudTrail's behalf
+    with the bucket's encryption context (`aws:s3:arn`), not the trail's; without `kms:Decrypt` CreateTrail and
+    UpdateTrail fail (`CLOUDTRAIL_KEY_POLICY_DOC`)."""
     source = {"aws:SourceArn": list(trail_arns)}
     return [
         {
@@ -74,6 +85,14 @@ def cloudtrail_statements(partition: str, account: str, trail_arns: Sequence[str
             "Effect": "Allow",
             "Principal": {"Service": "cloudtrail.amazonaws.com"},
             "Action": "kms:DescribeKey",
+            "Resource": "*",
+            "Condition": {"StringEquals": source},
+        },
+        {
+            "Sid": "CloudTrailUsesTheLogBucketKey",
+            "Effect": "Allow",
+            "Principal": {"Service": "cloudtrail.amazonaws.com"},
+            "Action": ["kms:Decrypt", "kms:GenerateDataKey"],
             "Resource": "*",
             "Condition": {"StringEquals": source},
         },

@@ -43,17 +43,45 @@ def retry_policy(max_retry_attempts: int, max_event_age_seconds: int) -> dict:
     return {"maximum_retry_attempts": max_retry_attempts, "maximum_event_age_in_seconds": max_event_age_seconds}
 
 
+#: The EventBridge User Guide, "Transforming target input": a placeholder outside quotes is replaced by the value as
+#: JSON ("Simple JSON": the template `{"instance" : <instance>, "state": <state>}` gives `{"instance" :
+#: "i-0123456789", "state": "RUNNING"}`; `"originalEvent" : <aws.events.event>` gives the event as an object), while
+#: "EventBridge doesn't escape values extracted by Input Path, when populating the Input Template for a target": a
+#: string placeholder inside quotes (`"key": "<key>"`) splices the raw text, so a key holding `"` gives invalid JSON
+#: and one holding `\` or a control character gives another key. Every placeholder here is therefore outside quotes.
+TRANSFORMER_DOC = "https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-transform-target-input.html"
+
+
 def input_transformer(delivery: str) -> dict:
     """The input transformer for `input_format="object"`: the same small document in both delivery modes.
 
     `{"bucket", "key", "size", "eventName", "eventTime", "region"}`; `size` is null in CloudTrail mode, whose
-    events do not carry the object's size.
+    events do not carry the object's size. No placeholder is inside quotes (see `TRANSFORMER_DOC`), so every value,
+    the key included, is inserted as the JSON value it is in the event: any key reaches the execution exactly.
     """
     paths = _OBJECT_INPUT_PATHS[delivery]
-    size = "<size>" if "size" in paths else "null"
-    template = ('{"bucket": "<bucket>", "key": "<key>", "size": ' + size +
-                ', "eventName": "<eventName>", "eventTime": "<eventTime>", "region": "<region>"}')
-    return {"input_paths": dict(paths), "input_template": template}
+    fields = ", ".join(f'"{name}": ' + (f"<{name}>" if name in paths else "null")
+                       for name in ("bucket", "key", "size", "eventName", "eventTime", "region"))
+    return {"input_paths": dict(paths), "input_template": "{" + fields + "}"}
+
+
+def quoted_placeholders(template: str) -> list[str]:
+    """The placeholders of `template` that sit inside a JSON string, where EventBridge splices the value's raw text
+    without escaping it. Pure: scans the template as JSON text, tracking strings and their escapes."""
+    found, in_string, i = [], False, 0
+    while i < len(template):
+        char = template[i]
+        if in_string and char == "\\":
+            i += 2
+            continue
+        if char == '"':
+            in_string = not in_string
+        elif char == "<" and in_string:
+            match = re.match(r"<([A-Za-z0-9_.\-]+)>", template[i:])
+            if match:
+                found.append(match.group(1))
+        i += 1
+    return found
 
 
 def dead_letter_queue_policy(queue_arn: str, rule_arn: str) -> dict:
@@ -81,7 +109,7 @@ def dead_letter_queue_policy(queue_arn: str, rule_arn: str) -> dict:
     }
 
 
-_PLACEHOLDER = re.compile(r'"<([A-Za-z0-9_.\-]+)>"|<([A-Za-z0-9_.\-]+)>')
+_PLACEHOLDER = re.compile(r"<([A-Za-z0-9_.\-]+)>")
 
 
 def _resolve(path: str, event: Any) -> Any:
@@ -94,21 +122,45 @@ def _resolve(path: str, event: Any) -> Any:
     return value
 
 
+class UndeliverableInput(ValueError):
+    """The input a transformer gives for an event is not JSON: what EventBridge would hand the target is broken."""
+
+
 def apply_input_transformer(transformer: dict, event: dict) -> Any:
-    """The input a target with this input transformer delivers for `event`, as EventBridge builds it: each
-    `<name>` in the template is replaced by the value at its input path; inside quotes a string goes in as a JSON
-    string's contents, anywhere else a value goes in as JSON (a missing value as null)."""
+    """The input a target with this input transformer delivers for `event`, as the EventBridge User Guide documents
+    it (`TRANSFORMER_DOC`): outside quotes a placeholder becomes the value as JSON; inside a JSON string it becomes
+    the value's raw text, unescaped ("EventBridge doesn't escape values extracted by Input Path"). A result that is
+    not JSON raises `UndeliverableInput`, naming the value that broke it, rather than guessing a repair AWS does not
+    make."""
     values = {name: _resolve(path, event) for name, path in transformer["input_paths"].items()}
-
-    def substitute(match: re.Match) -> str:
-        quoted, bare = match.group(1), match.group(2)
-        value = values.get(quoted or bare)
-        if quoted is not None:
-            return json.dumps(value if isinstance(value, str) else json.dumps(value) if value is not None else "",
-                              ensure_ascii=False)
-        return json.dumps(value, ensure_ascii=False)
-
-    return json.loads(_PLACEHOLDER.sub(substitute, transformer["input_template"]))
+    template = transformer["input_template"]
+    out, in_string, i = [], False, 0
+    while i < len(template):
+        char = template[i]
+        if in_string and char == "\\":
+            out.append(template[i:i + 2])
+            i += 2
+            continue
+        if char == '"':
+            in_string = not in_string
+        match = _PLACEHOLDER.match(template, i) if char == "<" else None
+        if match and match.group(1) in values:
+            value = values[match.group(1)]
+            if in_string:
+                out.append(value if isinstance(value, str) else "" if value is None
+                           else json.dumps(value, ensure_ascii=False))
+            else:
+                out.append(json.dumps(value, ensure_ascii=False))
+            i = match.end()
+            continue
+        out.append(char)
+        i += 1
+    text = "".join(out)
+    try:
+        return json.loads(text)
+    except ValueError as error:
+        raise UndeliverableInput(f"the input template gives invalid JSON for this event ({error}): {text!r}; "
+                                 "EventBridge does not escape values inside quotes") from error
 
 
 def execution_input(input_format: str, delivery: str, event: dict) -> Any:

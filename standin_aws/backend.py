@@ -38,6 +38,10 @@ class Backend:
     def read(self, type_: str, res_id: str, props: dict, region: str) -> Optional[dict]:
         return props
 
+    def bucket_region(self, bucket: str, region: str) -> str:
+        """The region an existing bucket is in (aws.s3.getBucket's `bucketRegion`); StandInError if there is none."""
+        raise NotImplementedError
+
     # ------------------------------------------------------------------------------------------------- invokes
     def invoke(self, token: str, args: Mapping[str, Any], region: str) -> dict:
         if token == "aws:index/getCallerIdentity:getCallerIdentity":
@@ -52,13 +56,23 @@ class Backend:
             region = args.get("region") or args.get("name") or region
             return {"region": region, "name": region, "id": region, "description": region,
                     "endpoint": f"ec2.{region}.{rules.dns_suffix_of(region)}"}
+        if token == "aws:s3/getBucket:getBucket":
+            bucket = args.get("bucket")
+            if not isinstance(bucket, str) or not bucket:
+                raise StandInError("aws.s3.getBucket: `bucket` is required")
+            where = self.bucket_region(bucket, region)
+            partition, suffix = rules.partition_of(where), rules.dns_suffix_of(where)
+            return {"id": bucket, "bucket": bucket, "arn": f"arn:{partition}:s3:::{bucket}", "region": region,
+                    "bucketRegion": where, "bucketDomainName": f"{bucket}.s3.{suffix}",
+                    "bucketRegionalDomainName": f"{bucket}.s3.{where}.{suffix}",
+                    "hostedZoneId": rules.S3_HOSTED_ZONES.get(where, "")}
         if token == "aws:iam/getPolicyDocument:getPolicyDocument":
             document = policy_document(args)
             text = json.dumps(document, indent=2)
             return {"json": text, "minifiedJson": json.dumps(document, separators=(",", ":")),
                     "id": str(abs(hash(text)))}
         raise StandInError(f"the stand-in aws provider does not answer the data source {token}; it answers "
-                           "getCallerIdentity, getPartition, getRegion and iam.getPolicyDocument")
+                           "getCallerIdentity, getPartition, getRegion, s3.getBucket and iam.getPolicyDocument")
 
 
 def _one_or_many(values: list) -> Any:

@@ -340,6 +340,19 @@ class LocalStackBackend(Backend):
                 raise self._unreachable("aws:index/getCallerIdentity", "invoke") from e
         return self._identity
 
+    def bucket_region(self, bucket: str, region: str) -> str:
+        """GetBucketLocation, as terraform-provider-aws finds a bucket's region (an empty or null LocationConstraint
+        is us-east-1, "EU" is eu-west-1)."""
+        try:
+            found = self.client("s3", region).get_bucket_location(Bucket=bucket).get("LocationConstraint")
+        except ClientError as e:
+            if _code(e) in ("NoSuchBucket", "404", "NotFound"):
+                raise StandInError(f"NoSuchBucket: the bucket {bucket!r} does not exist") from e
+            raise
+        except EndpointConnectionError as e:
+            raise self._unreachable("aws:s3/getBucket", "invoke") from e
+        return {None: "us-east-1", "": "us-east-1", "EU": "eu-west-1"}.get(found, found)
+
     # -------------------------------------------------------------------------------------------- protocol
     def require_type(self, type_: str, name: str) -> None:
         if type_ not in _HANDLERS:

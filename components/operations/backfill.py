@@ -1,8 +1,15 @@
 """`backfill`: one execution for each object already in the bucket that the trigger would have started one for.
 
 Which objects: the latest version of each key (delete markers skipped) that matches the rule's key prefix and suffix
-and was last modified before the cutoff (`--before`; default: when the trigger was deployed, taken as the
-dead-letter queue's creation time). Objects uploaded since then were delivered by the trigger itself.
+and was last modified before the cutoff (`--before`; default: when this backfill starts, `default_cutoff`).
+
+No object may be skipped by default. AWS records no moment at which a rule's target went live: the dead-letter
+queue's creation time, this command's old default, is earlier (the queue, and the target's permissions, are created
+before the target), so objects uploaded in between were neither delivered nor backfilled. A cutoff at the start of
+the backfill is late instead of early: what may run twice is exactly the objects last modified between the trigger
+going live and the backfill's start (one execution from the trigger, one from the backfill, `eventName` "Backfill"),
+plus a multipart upload begun before the cutoff and completed after it (S3's LastModified of a multipart object is
+when the upload was initiated). Pass `--before` with the time the trigger went live to narrow that window.
 
 The input is the one the trigger delivers: for `input_format="object"` exactly the transformer's document (with
 `eventName` "Backfill"); for `"event"` an event of the delivery mode's shape, marked as synthesized
@@ -83,13 +90,10 @@ def preflight_bucket(s3: Any, bucket: str) -> None:
         raise
 
 
-def default_cutoff(sqs: Any, queue_url: Optional[str]) -> Optional[dt.datetime]:
-    """When the trigger was deployed, as close as AWS records it: the dead-letter queue's creation time (the queue is
-    created just before the rule's target, so the cutoff is early, never late: nothing is started twice)."""
-    if not queue_url:
-        return None
-    attrs = sqs.get_queue_attributes(QueueUrl=queue_url, AttributeNames=["CreatedTimestamp"])["Attributes"]
-    return dt.datetime.fromtimestamp(int(attrs["CreatedTimestamp"]), dt.timezone.utc)
+def default_cutoff(now: Optional[dt.datetime] = None) -> dt.datetime:
+    """The default cutoff: now, when the backfill starts (see the module's docstring for why not the deployment time,
+    and what may therefore run twice). Objects modified after it were uploaded while the trigger was live."""
+    return (now or dt.datetime.now(dt.timezone.utc)).astimezone(dt.timezone.utc)
 
 
 def run_backfill(*, s3: Any, sfn: Any, bucket: str, state_machine_arn: str, input_format: str, delivery: str,

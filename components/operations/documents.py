@@ -228,6 +228,7 @@ OUTPUT_KEYS = {
     "bucket": ("bucketName", "bucket_name"),
     "state_machine_arn": ("stateMachineArn", "state_machine_arn"),
     "rule_name": ("ruleName", "rule_name"),
+    "trail_name": ("trailName", "trail_name"),
     "event_pattern": ("eventPattern", "event_pattern"),
     "queue_url": ("deadLetterQueueUrl", "dead_letter_queue_url"),
     "queue_arn": ("deadLetterQueueArn", "dead_letter_queue_arn"),

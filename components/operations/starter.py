@@ -114,4 +114,4 @@ def express_warning(description: dict) -> Optional[str]:
 
 def summary_json(summary: Any) -> str:
     """A run's summary (a dataclass) as the JSON the --summary file holds, for redrive and backfill alike."""
-    return json.dumps(asdict(summary), indent=2, ensure_ascii=False)
+    return json.dumps(asdict(summary), indent=2, ensure_ascii=False, default=str)  # datetimes as ISO text

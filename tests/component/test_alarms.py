@@ -35,7 +35,11 @@ DOCUMENTED = {
         "ExecutionsFailed": ({"StateMachineArn"}, "The number of failed executions."),
         "ExecutionsTimedOut": ({"StateMachineArn"}, "The number of executions that time out for any reason."),
         "ExecutionsAborted": ({"StateMachineArn"}, "The number of aborted or terminated executions."),
-        "ExecutionThrottled": ({"StateMachineArn"}, "The number of StateEntered events in addition to retries."),
+        "ExecutionThrottled": ({"StateMachineArn"}, "The number of StateEntered events and retries that have been "
+                               "throttled. This is related to StateTransition throttling."),
+        # Same page, "API Metrics": "ThrottledEvents - The count of requests that have been throttled." with
+        # "Dimension for Step Functions API Metrics: APIName - Filters data to an API of the specified API name."
+        "ThrottledEvents": ({"APIName"}, "The count of requests that have been throttled."),
     },
 }
 # CloudWatch's statistics (https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/cloudwatch_concepts.html
@@ -45,7 +49,7 @@ DOCUMENTED = {
 STATISTICS = {"SampleCount", "Average", "Sum", "Minimum", "Maximum"}
 USEFUL = {"FailedInvocations": {"Sum"}, "ApproximateNumberOfMessagesVisible": {"Maximum", "Average"},
           "ExecutionsFailed": {"Sum"}, "ExecutionsTimedOut": {"Sum"}, "ExecutionsAborted": {"Sum"},
-          "ExecutionThrottled": {"Sum"}}
+          "ExecutionThrottled": {"Sum"}, "ThrottledEvents": {"Sum"}}
 # The spelling trap: the throttling metric is singular, the others plural.
 assert "ExecutionsThrottled" not in DOCUMENTED["AWS/States"]
 
@@ -64,7 +68,17 @@ def test_the_alarms_cover_the_issue_list_and_nothing_else():
     assert {(METRICS[k].namespace, METRICS[k].metric_name) for k in ALARM_KEYS} == {
         ("AWS/Events", "FailedInvocations"), ("AWS/SQS", "ApproximateNumberOfMessagesVisible"),
         ("AWS/States", "ExecutionsFailed"), ("AWS/States", "ExecutionsTimedOut"),
-        ("AWS/States", "ExecutionsAborted"), ("AWS/States", "ExecutionThrottled")}
+        ("AWS/States", "ExecutionsAborted"), ("AWS/States", "ThrottledEvents")}
+
+
+def test_the_throttling_alarm_watches_throttled_start_execution_calls():
+    """Issue 18, point 7: `ExecutionThrottled` counts throttled state transitions inside running executions (the
+    quote above); what the alarm promises, throttled StartExecution calls, is `ThrottledEvents` by `APIName`."""
+    docs = alarm_definitions("r", STATE_MACHINE_ARN, "q", Thresholds(default_thresholds()))
+    throttled = docs["executions_throttled"]
+    assert (throttled["namespace"], throttled["metric_name"]) == ("AWS/States", "ThrottledEvents")
+    assert throttled["dimensions"] == {"APIName": "StartExecution"}
+    assert "StartExecution" in throttled["alarm_description"]
 
 
 def test_definitions_are_plain_documents_with_actions_and_missing_data_not_breaching():
@@ -81,9 +95,13 @@ def test_definitions_are_plain_documents_with_actions_and_missing_data_not_breac
     assert "dead_letter_messages" not in alarm_definitions("r", STATE_MACHINE_ARN, None, Thresholds({}))
 
 
-@pytest.mark.parametrize("period,ok", [(10, True), (30, True), (60, True), (300, True), (86400, True), (20, False),
+@pytest.mark.parametrize("period,ok", [(60, True), (300, True), (86400, True), (10, False), (20, False), (30, False),
                                        (90, False), (0, False), (86460, False), (True, False)])
 def test_periods_follow_cloudwatch(period, ok):
+    """PutMetricAlarm, Period: "Valid values are 10, 20, 30, and any multiple of 60. ... Be sure to specify 10, 20,
+    or 30 only for metrics that are stored by a PutMetricData call with a StorageResolution of 1. If you specify a
+    period of 10, 20, or 30 for a metric that does not have sub-minute resolution, ... the alarm might often lapse
+    into INSUFFICENT_DATA status." Every metric the alarms watch is a standard (one-minute) AWS service metric."""
     assert (period_problem(period) is None) is ok
 
 
@@ -100,7 +118,8 @@ def test_alarms_are_on_by_default_and_notify_a_topic_the_component_creates(deplo
                for a in alarms)
     by_metric = {a.inputs["metricName"]: a.inputs for a in alarms}
     assert by_metric["FailedInvocations"]["dimensions"] == {"RuleName": "uploads-dev-rule"}
-    assert by_metric["ExecutionThrottled"]["dimensions"] == {"StateMachineArn": STATE_MACHINE_ARN}
+    assert by_metric["ExecutionsFailed"]["dimensions"] == {"StateMachineArn": STATE_MACHINE_ARN}
+    assert by_metric["ThrottledEvents"]["dimensions"] == {"APIName": "StartExecution"}
     queue = run.one("sqs/queue:Queue")
     assert by_metric["ApproximateNumberOfMessagesVisible"]["dimensions"] == {"QueueName": queue.outputs["name"]}
     assert run.outputs["dead_letter_queue_url"].endswith("/" + queue.outputs["name"])
@@ -133,7 +152,10 @@ def test_alarms_off(deploy):
     ({"alarms": False, "alarm_topic_arns": ["arn:aws:sns:us-east-2:123456789012:t"]}, "only with `alarms` true"),
     ({"alarm_thresholds": {"executions_throttled_typo": 1}}, "unknown alarm(s) 'executions_throttled_typo'"),
     ({"alarm_thresholds": {"executions_failed": 0}}, "must be a number above 0"),
-    ({"alarm_period_seconds": 45}, "10, 30, or a multiple of 60"),
+    ({"alarm_period_seconds": 45}, "a multiple of 60 seconds"),
+    ({"alarm_period_seconds": 10}, "high-resolution metrics only"),
+    ({"alarm_period_seconds": 20}, "high-resolution metrics only"),
+    ({"alarm_period_seconds": 30}, "high-resolution metrics only"),
     ({"alarm_evaluation_periods": 0}, "argument `alarm_evaluation_periods` = 0 is invalid"),
     ({"alarm_period_seconds": 3600, "alarm_evaluation_periods": 48}, "at most 86400 seconds"),
 ])

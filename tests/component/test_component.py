@@ -134,8 +134,10 @@ def test_object_input_format_uses_an_input_transformer(deploy, delivery, bucket_
     run = deploy({"delivery": delivery, "input_format": "object"})
     transformer = run.one("EventTarget").inputs["inputTransformer"]
     assert transformer["inputPaths"]["bucket"] == bucket_path
-    assert json.loads(transformer["inputTemplate"].replace("<size>", "1").replace("null", "1").replace(
-        "<", "").replace(">", "")) .keys() == {"bucket", "key", "size", "eventName", "eventTime", "region"}
+    template = transformer["inputTemplate"]
+    for name in transformer["inputPaths"]:  # outside quotes each placeholder stands for one JSON value
+        template = template.replace(f"<{name}>", "1")
+    assert json.loads(template).keys() == {"bucket", "key", "size", "eventName", "eventTime", "region"}
 
 
 def test_existing_role_is_used_and_none_is_created(deploy):
@@ -266,3 +268,80 @@ def test_bucket_settings_are_applied_one_at_a_time(deploy, delivery):
             assert not set(chain[i + 1:]) & run.named(step).dependencies, f"{step} must not wait for a later step"
     if delivery == "cloudtrail":
         assert "uploads-trail-logs-policy" in run.named("uploads-trail").dependencies
+
+
+@pytest.mark.parametrize("args,permissions", [
+    ({}, {"uploads-role-start-execution", "uploads-dlq-policy"}),
+    ({"dead_letter_queue": False}, {"uploads-role-start-execution"}),
+    ({"role_arn": "arn:aws:iam::123456789012:role/given"}, {"uploads-dlq-policy"}),
+])
+def test_the_target_waits_for_the_permissions_it_relies_on(deploy, args, permissions):
+    """Issue 18, point 4. EventBridge User Guide, "Event retry policy and using dead-letter queues": "for errors that
+    result from missing permissions to a target ... Rather than retrying, EventBridge sends these events directly to
+    the DLQ, if you have one." A target registered before the role's StartExecution policy loses its first events to
+    the queue, and before the queue's policy loses them altogether: the target depends on both."""
+    run = deploy(args)
+    assert permissions <= run.one("eventTarget:EventTarget").dependencies
+
+
+# -- an existing bucket in another region (issue 18, point 3; issue 22, point 5) -------------------------------
+OTHER_REGION_BUCKETS = '{"theirs-in-ireland": "eu-west-1", "theirs-in-ohio": "us-east-2", "gone-bucket": null}'
+
+
+@pytest.fixture
+def bucket_regions(monkeypatch):
+    """The offline stand-in answers aws.s3.getBucket from this declaration (standin_aws/offline.py)."""
+    monkeypatch.setenv("S3TSM_OFFLINE_BUCKET_REGIONS", OTHER_REGION_BUCKETS)
+
+
+@pytest.mark.parametrize("delivery", ["cloudtrail", "eventbridge"])
+def test_a_known_existing_bucket_in_another_region_is_refused_before_anything_registers(bucket_regions, delivery):
+    """A single-region trail's selectors log data events only in its own region, and CloudTrail-delivered events
+    and S3's EventBridge notifications reach only rules in the bucket's region: deploy would succeed and nothing
+    would ever fire. The bucket's region is looked up (aws.s3.getBucket's `bucketRegion`) and a mismatch refused."""
+    from s3_triggered_state_machine import ArgumentError, S3TriggeredStateMachine
+    from tests.component.conftest import Run
+
+    run = Run()
+    with pytest.raises(ArgumentError) as raised:
+        run_program(lambda: S3TriggeredStateMachine("uploads", {
+            "state_machine_arn": STATE_MACHINE_ARN, "existing_bucket_name": "theirs-in-ireland",
+            "delivery": delivery}), run=run)
+    assert run.resources == []
+    message = str(raised.value)
+    assert "`existing_bucket_name` = 'theirs-in-ireland'" in message
+    assert "region 'eu-west-1', but the trigger is in 'us-east-2'" in message
+    assert "aws:s3/getBucket:getBucket" in run.invokes
+
+
+def test_a_known_existing_bucket_in_the_trigger_region_is_used(bucket_regions, deploy):
+    run = deploy({"existing_bucket_name": "theirs-in-ohio"})
+    assert run.outputs["bucket_name"] == "theirs-in-ohio"
+
+
+def _with_output_bucket(name: str):
+    """The component with `existing_bucket_name` an Output (known only at deploy time in a real preview)."""
+    from s3_triggered_state_machine import S3TriggeredStateMachine
+
+    def build():
+        return S3TriggeredStateMachine("uploads", {"state_machine_arn": STATE_MACHINE_ARN,
+                                                   "existing_bucket_name": pulumi.Output.from_input(name)})
+    return build
+
+
+def test_an_output_bucket_name_is_accepted_and_reaches_the_pattern(bucket_regions):
+    run = run_program(_with_output_bucket("theirs-in-ohio"))
+    assert run.outputs["bucket_name"] == "theirs-in-ohio"
+    assert json.loads(run.outputs["event_pattern"])["detail"]["requestParameters"]["bucketName"] == ["theirs-in-ohio"]
+    assert "aws:s3/getBucket:getBucket" in run.invokes
+
+
+@pytest.mark.parametrize("name,phrase", [
+    ("theirs-in-ireland", "region 'eu-west-1', but the trigger is in 'us-east-2'"),
+    ("Their_Bucket", "lowercase"),
+    ("gone-bucket", "NoSuchBucket"),
+])
+def test_an_output_bucket_name_is_checked_at_deploy_time(bucket_regions, name, phrase):
+    with pytest.raises(Exception) as raised:
+        run_program(_with_output_bucket(name))
+    assert phrase in str(raised.value), str(raised.value)

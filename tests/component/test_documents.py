@@ -12,7 +12,8 @@ from s3_triggered_state_machine.events import DEFAULT_EVENT_NAMES, eventbridge_r
 from s3_triggered_state_machine.role import events_trust_policy, start_execution_policy
 from s3_triggered_state_machine.rule import event_pattern, key_filter
 from s3_triggered_state_machine.state_machine import helloworld_definition
-from s3_triggered_state_machine.target import dead_letter_queue_policy, input_transformer, retry_policy
+from s3_triggered_state_machine.target import (UndeliverableInput, apply_input_transformer, dead_letter_queue_policy,
+                                                input_transformer, quoted_placeholders, retry_policy)
 from s3_triggered_state_machine.trail import advanced_event_selectors
 from tests.matcher import matches
 from tests.s3_events import (CREATING, NOT_CREATING, TUTORIAL_BUCKET, TUTORIAL_EVENT, cloudtrail_event,
@@ -208,14 +209,50 @@ def test_retry_policy_shape():
 
 
 def _render(transformer: dict, event: dict) -> dict:
-    """Apply an input transformer as EventBridge does: JSONPath lookups substituted into the template."""
+    """Apply an input transformer whose placeholders are all outside quotes, as the EventBridge User Guide shows it
+    ("Simple JSON": `{"instance" : <instance>}` gives `{"instance" : "i-0123456789"}`): each value as JSON. Written
+    independently of `apply_input_transformer`, which the operations command uses."""
     text = transformer["input_template"]
+    assert not quoted_placeholders(text)
     for placeholder, path in transformer["input_paths"].items():
         value = event
         for part in path[2:].split("."):
             value = value[part]
-        text = text.replace(f"<{placeholder}>", value if isinstance(value, str) else json.dumps(value))
+        text = text.replace(f"<{placeholder}>", json.dumps(value))
     return json.loads(text)
+
+
+#: Keys S3 accepts that a quoted placeholder would break or change: a quote (invalid JSON), a backslash sequence
+#: (another key: `a\tb` would become a tab), a control character, non-ASCII, and look-alikes of the template itself.
+ODD_KEYS = ['say "hi".png', "dir\\tab\\n.png", "new\nline.png", "tab\there.png", "caf\u00e9/\u65e5\u672c.png",
+            '<key>", "x": "y.png', "back\\", "emoji \U0001F600.png"]
+
+
+@pytest.mark.parametrize("delivery", ["eventbridge", "cloudtrail"])
+def test_no_placeholder_sits_inside_quotes(delivery):
+    """EventBridge User Guide, "Transforming target input", Common Issues: "EventBridge doesn't escape values
+    extracted by Input Path, when populating the Input Template for a target." A placeholder inside a JSON string
+    (the old `"key": "<key>"`) splices the raw key; outside quotes the value goes in as JSON."""
+    assert quoted_placeholders(input_transformer(delivery)["input_template"]) == []
+    assert quoted_placeholders('{"a": "<a>", "b": <b>, "c": "x \\"<c>\\" y"}') == ["a", "c"]
+
+
+@pytest.mark.parametrize("key", ODD_KEYS)
+@pytest.mark.parametrize("delivery", ["eventbridge", "cloudtrail"])
+def test_any_key_reaches_the_document_exactly_and_as_valid_json(delivery, key):
+    event = (object_created_event(key=key, size=42) if delivery == "eventbridge" else cloudtrail_event(key=key))
+    assert _render(input_transformer(delivery), event)["key"] == key
+    assert apply_input_transformer(input_transformer(delivery), event)["key"] == key
+
+
+def test_a_quoted_placeholder_is_spliced_unescaped_as_aws_documents():
+    """What the old template (`"key": "<key>"`) delivered on AWS, emulated as documented: invalid JSON for a key with
+    a quote, another key for one with a backslash. The operations command refuses to guess a repair."""
+    old = {"input_paths": {"key": "$.detail.object.key"}, "input_template": '{"key": "<key>"}'}
+    with pytest.raises(UndeliverableInput, match="does not escape"):
+        apply_input_transformer(old, object_created_event(key='say "hi".png'))
+    assert apply_input_transformer(old, object_created_event(key="a\\tb.png")) == {"key": "a\tb.png"}
+    assert apply_input_transformer(old, object_created_event(key="plain.png")) == {"key": "plain.png"}
 
 
 def test_object_input_is_the_same_document_in_both_modes():

@@ -38,7 +38,8 @@ def test_the_complete_key_policy_is_exactly_these_statements():
     """The README shows this policy; every Sid, principal, action and condition is pinned."""
     by_sid = {s["Sid"]: s for s in POLICY["Statement"]}
     assert list(by_sid) == ["AccountAdministersTheKey", "EventBridgeWritesTheDeadLetterQueue",
-                            "CloudTrailEncryptsLogs", "CloudTrailDescribesTheKey", "CloudWatchAlarmsNotifyTheTopic",
+                            "CloudTrailEncryptsLogs", "CloudTrailDescribesTheKey", "CloudTrailUsesTheLogBucketKey",
+                            "CloudWatchAlarmsNotifyTheTopic",
                             "CloudWatchLogsEncryptsLogGroups"]
     assert by_sid["AccountAdministersTheKey"]["Principal"] == {"AWS": f"arn:aws:iam::{ACCOUNT}:root"}
     assert by_sid["EventBridgeWritesTheDeadLetterQueue"] == {
@@ -70,7 +71,21 @@ def test_cloudtrail_may_encrypt_this_trails_logs_only():
     other = TRAIL.replace("uploads-dev-trail", "other")
     assert not _allowed(POLICY, "cloudtrail.amazonaws.com", "kms:GenerateDataKey",
                         {"aws:SourceArn": other, "kms:EncryptionContext:aws:cloudtrail:arn": other})
-    assert not _allowed(POLICY, "cloudtrail.amazonaws.com", "kms:Decrypt", context), "CloudTrail only encrypts"
+
+
+
+@pytest.mark.parametrize("action", ["kms:Decrypt", "kms:GenerateDataKey", "kms:DescribeKey"])
+def test_cloudtrail_may_use_the_log_buckets_bucket_key_for_this_trail_only(action):
+    """Issue 18, point 2. CloudTrail User Guide, "Configure AWS KMS key policies for CloudTrail", required elements
+    for trails: "Grant decrypt permissions for CloudTrail log files and digest files ... If you are using an existing
+    S3 bucket with an S3 Bucket Key, kms:Decrypt permissions are required to create or update a trail with SSE-KMS
+    encryption enabled." The log bucket is SSE-KMS with a Bucket Key under this key, so S3 asks KMS with the bucket's
+    encryption context (`aws:s3:arn`), which the trail-context statement does not match."""
+    bucket_key = {"aws:SourceArn": TRAIL, "kms:EncryptionContext:aws:s3:arn": "arn:aws:s3:::uploads-trail-logs-1"}
+    assert _allowed(POLICY, "cloudtrail.amazonaws.com", action, bucket_key)
+    other = dict(bucket_key, **{"aws:SourceArn": TRAIL.replace("uploads-dev-trail", "other")})
+    assert not _allowed(POLICY, "cloudtrail.amazonaws.com", action, other), "the confused deputy"
+    assert not _allowed(POLICY, "cloudtrail.amazonaws.com", "kms:Encrypt", bucket_key)
 
 
 def test_a_policy_without_the_service_statements_lets_no_service_use_the_key():

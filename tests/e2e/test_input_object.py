@@ -116,3 +116,20 @@ def test_an_upload_starts_an_execution_with_the_small_document(eb_stack, aws, lo
         pytest.fail("no execution started, and not for the known LocalStack reason")
     assert len(found) == 1, found
     assert set(found[0]) == FIELDS and found[0]["size"] == 5
+
+
+#: A key S3 accepts that the old template (`"key": "<key>"`) turned into invalid JSON (the quotes) or another key (the
+#: backslash): "EventBridge doesn't escape values extracted by Input Path" inside quotes. (No backslash-n: LocalStack
+#: 4.8.1 rewrites the two characters `\n` of its rendered template into a newline, which AWS documents nowhere.)
+ODD_KEY = 'in/say "hi" \\back\\slash ü.png'
+
+
+def test_a_key_with_quotes_and_backslashes_arrives_exactly(ct_stack, aws):
+    """EMULATOR-ONLY: the CloudTrail event is injected with PutEvents (see test_cloudtrail_mode.py); its key reaches
+    the transformed input exactly through LocalStack's own input transformer (placeholders outside quotes are
+    inserted as JSON, as the EventBridge User Guide's "Simple JSON" example shows)."""
+    from tests.s3_events import cloudtrail_event
+
+    event = cloudtrail_event(ct_stack.bucket, ODD_KEY, "PutObject", region=ct_stack.region)
+    doc = _probe(aws, ct_stack, lambda: put_cloudtrail_event(aws("events", ct_stack.region), event))
+    assert doc["key"] == ODD_KEY and doc["bucket"] == ct_stack.bucket

@@ -2,7 +2,7 @@
 
 Substitute for AWS: the real Pulumi CLI + the stand-in aws provider's LocalStack backend + LocalStack 4.8.1 deploy
 tests/e2e/programs/operations (the component on a bucket that already holds objects, EventBridge mode, input_format
-"event", key prefix "in/" and suffix ".txt", alarms with a 10-second period). LocalStack 4.8.1 cannot deliver
+"event", key prefix "in/" and suffix ".txt", alarms with a 60-second period, the shortest for one-minute metrics). LocalStack 4.8.1 cannot deliver
 through an input transformer to Step Functions (it names the execution after the transformed input's `id`:
 KeyError 'id', see test_input_object.py), so the "object" documents of backfill and redrive are started on a second
 state machine and compared with `components.target.execution_input`, the function that builds the transformer. The operations command runs
@@ -48,7 +48,11 @@ PREFIX, SUFFIX = "in/", ".txt"
 BEFORE = ["in/hello world.txt", "in/ünïcödé ✓ 北京.txt", "in/a+b=c&d.txt", "in/plain.txt"]
 #: Also before, but the rule's key filter does not match them: no execution.
 NOT_MATCHING = ["in/photo.png", "other/x.txt", "in.txt"]
-ALARM_PERIOD = 10
+#: Uploaded after the deploy: the trigger starts it, and so does a backfill with the default cutoff (its start), the
+#: one case the README says may run twice.
+AFTER = "in/after deploy.txt"
+#: The shortest period an alarm on a standard one-minute metric may have (components/alarms.py).
+ALARM_PERIOD = 60
 
 
 @pytest.fixture(scope="module", autouse=True)
@@ -146,7 +150,7 @@ def test_the_failed_invocations_alarm_goes_to_alarm_and_notifies_the_topic(stack
     sns.subscribe(TopicArn=out["alarmTopicArn"], Protocol="sqs", Endpoint=inbox_arn,
                   Attributes={"RawMessageDelivery": "true"})
     name = out["alarmNames"]["failed_invocations"]
-    deadline = time.monotonic() + 6 * ALARM_PERIOD
+    deadline = time.monotonic() + 2.5 * ALARM_PERIOD
     state = None
     while time.monotonic() < deadline:
         cw.put_metric_data(Namespace="AWS/Events", MetricData=[{
@@ -157,7 +161,7 @@ def test_the_failed_invocations_alarm_goes_to_alarm_and_notifies_the_topic(stack
             break
         time.sleep(2)
     if state != "ALARM":
-        pytest.skip(f"LocalStack 4.8.1 did not evaluate the alarm within {6 * ALARM_PERIOD} s (state {state})")
+        pytest.skip(f"LocalStack 4.8.1 did not evaluate the alarm within {2.5 * ALARM_PERIOD} s (state {state})")
     notes = []
     deadline = time.monotonic() + 10
     while time.monotonic() < deadline and not notes:
@@ -179,11 +183,13 @@ def test_backfill_dry_run_starts_nothing(stack, aws, endpoint):
     assert backfill_executions(aws, stack) == {}
 
 
-def test_backfill_starts_one_execution_per_object_from_before_the_deploy_and_a_rerun_none(stack, aws, endpoint):
+def test_backfill_starts_one_execution_per_object_present_and_a_rerun_none(stack, aws, endpoint):
+    """The default cutoff is the backfill's start: nothing present is skipped. The object uploaded after the deploy
+    runs twice (the trigger's execution and the backfill's), as the README says it may."""
     bucket, out = stack["bucket"], stack["outputs"]
     s3, sfn = aws("s3"), aws("stepfunctions")
-    after = "in/after deploy.txt"  # the trigger itself starts this one; backfill must not
-    s3.put_object(Bucket=bucket, Key=after, Body=b"x")
+    after = AFTER
+    s3.put_object(Bucket=bucket, Key=after, Body=after.encode())
     executions = Executions(sfn, out["stateMachineArn"])
     # LocalStack 4.8.1 percent-encodes keys in S3 EventBridge events ("in/after%20deploy.txt").
     trigger = executions.wait(lambda i: i.get("detail", {}).get("object", {}).get("key") in (after, quote(after)))
@@ -191,11 +197,11 @@ def test_backfill_starts_one_execution_per_object_from_before_the_deploy_and_a_r
 
     rc, text, err = run_ops("backfill", "--stack-outputs", stack["file"], "--endpoint-url", endpoint)
     assert rc == 0, text + err
-    assert f"summary: {len(BEFORE)} started, 0 already started" in text, text
-    assert "1 at or after the cutoff" in text, text  # the object the trigger delivered
+    assert f"summary: {len(BEFORE) + 1} started, 0 already started" in text, text
+    assert "0 at or after the cutoff" in text, text
     started = backfill_executions(aws, stack)
     versions = {v["Key"]: v for v in s3.list_object_versions(Bucket=bucket)["Versions"] if v["IsLatest"]}
-    expected_names = {backfill_execution_name(bucket, k, versions[k]["VersionId"]): k for k in BEFORE}
+    expected_names = {backfill_execution_name(bucket, k, versions[k]["VersionId"]): k for k in BEFORE + [after]}
     assert set(started) == set(expected_names)
     for name, key in expected_names.items():
         event = started[name]
@@ -211,8 +217,13 @@ def test_backfill_starts_one_execution_per_object_from_before_the_deploy_and_a_r
 
     rc, text, err = run_ops("backfill", "--stack-outputs", stack["file"], "--endpoint-url", endpoint)
     assert rc == 0, text + err
-    assert f"summary: 0 started, {len(BEFORE)} already started" in text, text
+    assert f"summary: 0 started, {len(BEFORE) + 1} already started" in text, text
     assert set(backfill_executions(aws, stack)) == set(expected_names)
+    # --before the deployment narrows the window back: the object the trigger delivered is not started again.
+    deployed = min(v["LastModified"] for v in versions.values() if v["Key"] == after).isoformat()
+    rc, text, err = run_ops("backfill", "--stack-outputs", stack["file"], "--endpoint-url", endpoint, "--dry-run",
+                            "--before", deployed)
+    assert rc == 0 and "1 at or after the cutoff" in text and f"{len(BEFORE)} execution(s) would be" in text, text
 
 
 def second_state_machine(aws, stack) -> str:
@@ -227,10 +238,10 @@ def test_backfill_with_input_format_object_delivers_exactly_the_transformers_doc
     machine = second_state_machine(aws, stack)
     rc, text, err = run_ops("backfill", "--stack-outputs", stack["file"], "--endpoint-url", endpoint,
                             "--state-machine-arn", machine, "--input-format", "object")
-    assert rc == 0 and f"{len(BEFORE)} started" in text, text + err
+    assert rc == 0 and f"{len(BEFORE) + 1} started" in text, text + err
     inputs = [json.loads(sfn.describe_execution(executionArn=e["executionArn"])["input"])
               for e in sfn.list_executions(stateMachineArn=machine)["executions"]]
-    assert sorted(i["key"] for i in inputs) == sorted(BEFORE)
+    assert sorted(i["key"] for i in inputs) == sorted(BEFORE + [AFTER])
     for document in inputs:
         assert document == {"bucket": bucket, "key": document["key"], "size": len(document["key"].encode()),
                             "eventName": "Backfill", "eventTime": document["eventTime"], "region": REGION}

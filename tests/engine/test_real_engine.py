@@ -115,3 +115,27 @@ def test_the_stand_in_refuses_what_aws_refuses(tmp_path, body, needle):
         result = stack.preview()
     assert result.returncode != 0
     assert needle in result.output, result.output[-3000:]
+
+
+@pytest.mark.parametrize("name_expr", [
+    '"theirs-in-ireland"',                                                                  # known: at construction
+    'aws.s3.Bucket("theirs", bucket="theirs-in-ireland", region="eu-west-1").bucket',     # an output: at deploy time
+])
+def test_an_existing_bucket_in_another_region_is_refused_through_the_engine(tmp_path, name_expr):
+    """Issue 18, point 3 and issue 22, point 5, through the real engine: the component asks the provider
+    (aws.s3.getBucket, the invoke both stand-in backends answer) where the bucket is, and refuses another region. The
+    offline backend knows no buckets, so the test declares this one's region (S3TSM_OFFLINE_BUCKET_REGIONS)."""
+    body = f'''
+        from s3_triggered_state_machine import S3TriggeredStateMachine
+        S3TriggeredStateMachine("uploads", {{
+            "state_machine_arn": "arn:aws:states:us-east-2:123456789012:stateMachine:Helloworld",
+            "existing_bucket_name": {name_expr}, "delivery": "eventbridge"}})
+        '''
+    with ThrowawayStack(_program(tmp_path / "p", body),
+                        env={"S3TSM_OFFLINE_BUCKET_REGIONS": '{"theirs-in-ireland": "eu-west-1"}'}) as stack:
+        result = stack.up(check=False)  # an output is unknown in preview: it is checked when `up` knows it
+        made = [r["type"] for r in stack.resources() if r["type"].startswith("aws:cloudwatch/eventRule")]
+    assert result.returncode != 0
+    assert made == [], "the rule must not be created for a bucket it can never see"
+    assert "`existing_bucket_name`" in result.output, result.output[-3000:]
+    assert "region 'eu-west-1', but the trigger is in 'us-east-2'" in result.output, result.output[-3000:]
