@@ -152,8 +152,9 @@ class ThrowawayStack:
             self.pulumi("config", "set", key, str(value))
 
     def preview(self, *extra: str, policy_packs: Iterable[Path] = (), policy_configs: Iterable[Path] = (),
-                check: bool = False, env: Optional[Mapping[str, str]] = None) -> Result:
-        return self.pulumi("preview", *_policy_args(policy_packs, policy_configs), *extra, check=check, env=env)
+                check: bool = False, env: Optional[Mapping[str, str]] = None, timeout: float = 900) -> Result:
+        return self.pulumi("preview", *_policy_args(policy_packs, policy_configs), *extra, check=check, env=env,
+                           timeout=timeout)
 
     def up(self, *extra: str, policy_packs: Iterable[Path] = (), check: bool = True) -> Result:
         return self.pulumi("up", "--yes", "--skip-preview", *_policy_args(policy_packs, ()), *extra, check=check)
