@@ -17,9 +17,13 @@ try:
     import pulumi_policy  # noqa: F401  pylint: disable=unused-import
 except ModuleNotFoundError as missing:
     here = Path(__file__).resolve().parent
-    sys.exit(f"policy pack {here}: {missing.name} is not installed in {sys.prefix}; install the pack's dependencies "
-             f"with:\n\n    cd {here} && pulumi install\n\n(or: {sys.executable} -m pip install -r "
-             f"{here / 'requirements.txt'})")
+    message = (f"the pack's dependencies are not installed ({missing.name} is missing from {sys.prefix}): "
+               f"run `pulumi install` in {here}")
+    # The engine reads a pack's first line of stdout as its port and, when the pack exits before ending that line,
+    # shows what it read in its error ("failure reading plugin [...] (read '...')"); stderr goes to its log only.
+    sys.stdout.write(message)
+    sys.stdout.flush()
+    sys.exit(f"{message}\n(or: {sys.executable} -m pip install -r {here / 'requirements.txt'})")
 
 from s3_trigger import build_pack  # noqa: E402
 
