@@ -10,7 +10,8 @@ PIP_FIND_LINKS, everything else on PyPI):
 * a TypeScript stack made with `pulumi package add <unpacked component package>` previews, and the same program
   wired wrong (CloudTrail delivery, `createTrail: false`, and no trail logging the bucket) is stopped by the pack;
 * a team's own pack that imports the rules library (`s3_triggered_state_machine_policies`) next to a policy of its
-  own stops that same stack, and runs its own policy too.
+  own stops that same stack, and runs its own policy too (both packs judge it in one preview; each verdict carries
+  its pack's name).
 
 Substitutes used: the REAL Pulumi CLI v3.274.1 (scripts/pulumi: an isolated Pulumi home and a local file backend)
 with the STAND-IN aws provider (standin_aws/, offline backend: nothing leaves the machine but pip's and npm's
@@ -133,7 +134,8 @@ def user(tmp_path_factory, dist):
     install` (side by side), then `pulumi package add` of the unpacked component package in the TypeScript stack."""
     home = tmp_path_factory.mktemp("new-user")
     assert ROOT not in home.parents
-    env = dict(os.environ, PIP_FIND_LINKS=str(dist), PIP_DISABLE_PIP_VERSION_CHECK="1",
+    # PIP_NO_COMPILE: pip would byte-compile pulumi-aws's thousands of modules, twice; Python compiles what it imports.
+    env = dict(os.environ, PIP_FIND_LINKS=str(dist), PIP_DISABLE_PIP_VERSION_CHECK="1", PIP_NO_COMPILE="1",
                S3TSM_STATE_DIR=str(home / "package-state"))
     places = {
         "pack": unpack(dist / f"s3-triggered-state-machine-policy-pack-{VERSION}.tar.gz", home),
@@ -185,26 +187,33 @@ def test_a_typescript_stack_from_the_unpacked_component_package_previews_and_pas
 
 
 @pytest.fixture(scope="module")
-def broken_typescript(user):
+def broken_verdict(user):
+    """The broken TypeScript stack judged by both packs in one preview (each pack's verdicts carry its name)."""
     with ThrowawayStack(user["typescript_stack"], config={"aws:region": REGION,
                                                          "stateMachineArn": STATE_MACHINE_ARN, **BROKEN}) as st:
-        yield st
+        return st.judge(policy_packs=[user["pack"], user["team_pack"]])
 
 
-def test_a_broken_typescript_wiring_is_stopped_by_the_pack(user, broken_typescript):
-    verdict = broken_typescript.judge(policy_packs=[user["pack"]])
-    assert verdict.returncode != 0
-    assert "s3-trigger-trail-logs-bucket" in verdict.policies("mandatory"), verdict.result.output[-5000:]
-    (violation,) = [v for v in verdict.violations if v.get("policyName") == "s3-trigger-trail-logs-bucket"]
+def mandatory(verdict, pack: str) -> set:
+    return {v["policyName"] for v in verdict.violations
+            if v.get("policyPackName") == pack and v.get("enforcementLevel") == "mandatory"}
+
+
+def test_a_broken_typescript_wiring_is_stopped_by_the_pack(broken_verdict):
+    assert broken_verdict.returncode != 0
+    assert "s3-trigger-trail-logs-bucket" in mandatory(broken_verdict, "s3-triggered-state-machine"), \
+        broken_verdict.result.output[-5000:]
+    (violation,) = [v for v in broken_verdict.violations if v["policyName"] == "s3-trigger-trail-logs-bucket"
+                    and v["policyPackName"] == "s3-triggered-state-machine"]
     assert violation["policyPackVersion"] == VERSION
 
 
-def test_a_team_pack_with_the_rules_library_stops_the_same_stack_and_runs_its_own_policy(user, broken_typescript):
-    verdict = broken_typescript.judge(policy_packs=[user["team_pack"]])
-    assert verdict.returncode != 0
-    assert "s3-trigger-trail-logs-bucket" in verdict.policies("mandatory"), verdict.result.output[-5000:]
-    assert {v["policyPackName"] for v in verdict.violations} == {"platform-team"}
-    assert "team-bucket-owner-tag" in verdict.policies("advisory"), "the team's own policy did not run"
+def test_a_team_pack_with_the_rules_library_stops_the_same_stack_and_runs_its_own_policy(user, broken_verdict):
+    assert "s3-trigger-trail-logs-bucket" in mandatory(broken_verdict, "platform-team"), \
+        broken_verdict.result.output[-5000:]
+    own = [v for v in broken_verdict.violations if v["policyName"] == "team-bucket-owner-tag"]
+    assert own and {v["policyPackName"] for v in own} == {"platform-team"}, "the team's own policy did not run"
+    assert {v["enforcementLevel"] for v in own} == {"advisory"}
     site = next((user["team_pack"] / "venv").glob("lib/*/site-packages"))
     assert (site / "s3_triggered_state_machine_policies" / "metadata.py").is_file()
     assert not (site / "s3_triggered_state_machine").exists(), "the rules library must not bring the component"
