@@ -161,6 +161,10 @@ def test_the_installed_pack_runs_from_its_own_venv_and_reports_the_release(user)
     assert f"\nversion: {VERSION}\n" in (pack / "PulumiPolicy.yaml").read_text()
     # The pack needs no distribution of ours: its rules are its own files (s3_trigger/).
     assert not list((pack / "venv").glob("lib/*/site-packages/s3_triggered_state_machine*"))
+    # Its policies' URLs point into this release's tree, read from the PulumiPolicy.yaml the release wrote.
+    urls = run([str(pack / "venv" / "bin" / "python"), "-c",
+                "import s3_trigger; print('\\n'.join(p.url for p in s3_trigger.all_policies()))"], pack).stdout
+    assert urls.split() and all(f"/blob/v{VERSION}/policies/README.md#s3-trigger-" in u for u in urls.split()), urls
 
 
 def test_a_python_stack_with_the_component_passes_the_installed_pack(user):
