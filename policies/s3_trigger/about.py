@@ -14,6 +14,7 @@ engine then shows pulumi_policy's placeholder, and the policies' URLs point at t
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -89,8 +90,9 @@ def _from_pack_project(path: Path) -> Release | None:
     return Release(fields["version"], fields.get("website"), str(path))
 
 
+@functools.lru_cache(maxsize=None)
 def release() -> Release:
-    """This copy's release, from the first source that has one (see the module's docstring)."""
+    """This copy's release, from the first source that has one (see the module's docstring); read once."""
     return (_from_distribution() or read_pyproject(CHECKOUT_PYPROJECT) or _from_pack_project(PACK_PROJECT)
             or Release(None, None, "nowhere"))
 
