@@ -2,21 +2,22 @@
 `s3-triggered-state-machine` provider, whose schema `component_provider_host` infers from the component's annotated
 arguments and outputs (their docstrings are the descriptions). Consumers get it with
 `pulumi package add <path to this directory>`, which generates an SDK in their language (examples/).
+
+The component comes from the `s3-triggered-state-machine` distribution installed in this directory's virtualenv
+(requirements.txt), never from the files around this directory, so the package works wherever it is unpacked. Its
+version is the distribution's (the repository's pyproject.toml), and so is the package's.
 """
 import importlib
 import inspect
-import sys
-from pathlib import Path
+from importlib import metadata
 
-# The component's Python package, in the repository root (one directory up). The import name is this one line.
+from pulumi.provider.experimental import analyzer, component_provider_host
+
+# The component's Python package. The import name is this one line.
 COMPONENT_MODULE = "s3_triggered_state_machine"
-# The package part of the type token (s3-triggered-state-machine:index:S3TriggeredStateMachine) and of the SDKs' names.
+# The distribution that provides it, and the package part of the type token
+# (s3-triggered-state-machine:index:S3TriggeredStateMachine) and of the SDKs' names.
 PACKAGE_NAME = "s3-triggered-state-machine"
-VERSION = "0.1.0"   # pyproject.toml's version
-
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-
-from pulumi.provider.experimental import analyzer, component_provider_host  # noqa: E402
 
 
 def _clean_descriptions() -> None:
@@ -42,4 +43,4 @@ def _clean_descriptions() -> None:
 if __name__ == "__main__":
     component = importlib.import_module(COMPONENT_MODULE).S3TriggeredStateMachine
     _clean_descriptions()
-    component_provider_host([component], name=PACKAGE_NAME, version=VERSION)
+    component_provider_host([component], name=PACKAGE_NAME, version=metadata.version(PACKAGE_NAME))

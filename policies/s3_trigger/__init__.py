@@ -1,7 +1,9 @@
 """The s3-triggered-state-machine policy pack's rules, importable without starting the pack.
 
 ``policies/__main__.py`` (run with cwd=policies/) does ``from s3_trigger import ...``; tests, the
-gate and the benchmarks import ``policies.s3_trigger``. Nothing here starts a gRPC server:
+gate and the benchmarks import ``policies.s3_trigger``; installed as a library
+(``pip install s3-triggered-state-machine-policies``) it is ``s3_triggered_state_machine_policies``, whose
+:func:`policies` a team adds to a pack of its own (:mod:`.library`). Nothing here starts a gRPC server:
 :func:`build_pack` does, and it blocks.
 
 Reusable pure modules: :mod:`.patterns` (event patterns), :mod:`.selectors` (which S3 data events a
@@ -10,8 +12,10 @@ trail logs and bills), :mod:`.regions`, :mod:`.iam`, :mod:`.graph`, :mod:`.value
 
 from __future__ import annotations
 
+from . import metadata
 from .bucket_checks import eventbridge_enabled_policy
 from .kms_checks import KMS_KEY_POLICY, kms_key_policy_policy
+from .library import policies, policy_pack
 from .names import (COPY_OBJECT, DEAD_LETTER_QUEUE, EVENTBRIDGE_ENABLED, LEAST_PRIVILEGE, NO_FEEDBACK_LOOP,
                     OBJECT_CREATED_EVENTS, SAME_REGION, TRAIL_COST, TRAIL_LOGS_BUCKET, TRAIL_QUOTA)
 from .region_checks import same_region_policy
@@ -31,11 +35,12 @@ POLICY_NAMES = (SAME_REGION, OBJECT_CREATED_EVENTS, COPY_OBJECT, TRAIL_LOGS_BUCK
 
 
 def all_policies() -> list:
-    """Fresh instances of the eleven policies (pulumi_policy Policy objects)."""
-    return [same_region_policy(), object_created_events_policy(), copy_object_policy(),
-            trail_logs_bucket_policy(), eventbridge_enabled_policy(), no_feedback_loop_policy(),
-            least_privilege_policy(), dead_letter_queue_policy(), trail_cost_policy(), trail_quota_policy(),
-            kms_key_policy_policy()]
+    """Fresh instances of the eleven policies (pulumi_policy Policy objects), each with its severity, remediation
+    steps and URL (:mod:`.metadata`)."""
+    return metadata.apply([same_region_policy(), object_created_events_policy(), copy_object_policy(),
+                           trail_logs_bucket_policy(), eventbridge_enabled_policy(), no_feedback_loop_policy(),
+                           least_privilege_policy(), dead_letter_queue_policy(), trail_cost_policy(),
+                           trail_quota_policy(), kms_key_policy_policy()])
 
 
 POLICIES = all_policies()
@@ -46,12 +51,12 @@ def build_pack() -> None:
 
     First it lets the stack policies of one AnalyzeStack call share one deserialised stack
     (:mod:`.servicer`; pulumi_policy otherwise rebuilds the whole stack for each stack policy)."""
-    from pulumi_policy import PolicyPack  # pylint: disable=import-outside-toplevel
     from .servicer import install  # pylint: disable=import-outside-toplevel
     install()
-    PolicyPack(name=PACK_NAME, policies=all_policies(), description=PACK_DESCRIPTION)
+    policy_pack()
 
 
-__all__ = ["PACK_NAME", "PACK_DESCRIPTION", "POLICIES", "POLICY_NAMES", "all_policies", "build_pack",
+__all__ = ["PACK_NAME", "PACK_DESCRIPTION", "POLICIES", "POLICY_NAMES", "all_policies", "build_pack", "policies",
+           "policy_pack",
            "explain_trail_event", "multipart_billed_events", "put_object_billed_events", "trail_logs_event",
            "trail_logs_management_events"]

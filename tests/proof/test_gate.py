@@ -12,6 +12,7 @@ import json
 import os
 import subprocess
 import sys
+import tomllib
 from pathlib import Path
 
 import pytest
@@ -40,8 +41,11 @@ def test_mandatory_violation_is_exit_1_with_the_engines_output():
     proc = cli("preview", "tests/fixtures/programs/broken-object-created-events", "--policy-pack", "policies")
     assert proc.returncode == EXIT_VIOLATIONS, proc.stdout + proc.stderr
     assert "Previewing update" in proc.stdout                        # the engine's own plan
-    assert "[mandatory]  s3-trigger-object-created-events" in proc.stdout
-    assert "s3-triggered-state-machine@v0.1.0" in proc.stdout
+    # The policy's severity (policies/s3_trigger/metadata.py) and the pack's version (pyproject.toml's), as the
+    # engine prints them.
+    assert "[mandatory] [severity: high]  s3-trigger-object-created-events" in proc.stdout
+    version = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["version"]
+    assert f"s3-triggered-state-machine@v{version}" in proc.stdout
 
 
 def test_good_program_is_exit_0_and_json_is_the_engines_event_stream():
