@@ -21,10 +21,34 @@ _TESTS = pathlib.Path(__file__).resolve().parent
 _ENGINE_DIRS = ("engine", "corpus", "packaging", "proof", "release")
 
 
+#: Under pytest-xdist (`scripts/test` runs `--dist loadgroup`), each module is one group: it runs whole on one worker,
+#: so its module fixtures (a deployment, the corpus's verdicts) are made once. Modules that run the checkout's
+#: component-package/ through the engine share one group: `pulumi package add` and `package get-schema` install its
+#: dependencies into component-package/venv and cache its schema beside it, which two workers must not do at once.
+_SHARED_GROUPS = {("packaging",): "component-package"}
+
+
+def _group(parts: tuple) -> str:
+    for prefix, group in _SHARED_GROUPS.items():
+        if parts[:len(prefix)] == prefix:
+            return group
+    return "/".join(parts)
+
+
+#: The longest groups start first (workers take groups in collection order), so none of them is left to run alone at
+#: the end: the new-user test (builds and installs the release), the corpus, the component package's consumers.
+_LONG_FIRST = ("release/test_new_user.py", "corpus/test_corpus.py", "component-package")
+
+
 def pytest_collection_modifyitems(config, items):
+    groups = {}
     for item in items:
         parts = pathlib.Path(str(item.fspath)).resolve().relative_to(_TESTS).parts
         if parts and parts[0] in _ENGINE_DIRS:
             item.add_marker(pytest.mark.engine)
         if parts and parts[0] == "e2e":
             item.add_marker(pytest.mark.emulator)
+        groups[item] = _group(parts)
+        item.add_marker(pytest.mark.xdist_group(groups[item]))
+    rank = {group: i for i, group in enumerate(_LONG_FIRST)}
+    items.sort(key=lambda item: rank.get(groups[item], len(rank)))   # stable: the rest keep their order
