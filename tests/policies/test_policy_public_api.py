@@ -3,7 +3,9 @@
 Substitute used: pure functions and pulumi_policy's own classes, in-process (no engine, no pack process):
 * the product's source (policies/, component-package/) is read with ``ast``: no import of a private name from
   pulumi, pulumi_policy or pulumi_aws, no name-mangled attribute, no access to a private attribute of one of their
-  modules, no proxy's ``"__target"`` key;
+  modules, no proxy's ``"__target"`` key; except in policies/s3_trigger/servicer.py, the one version-gated shim
+  (its copies of pulumi_policy's ``Analyze``/``AnalyzeStack`` measurably save CPU: policies/README.md), whose
+  upstream methods are pinned here by the SHA-256 of their source, so that a release that changes them fails;
 * :func:`values.plain` copies real ``pulumi_policy.proxy.unknown_checking_proxy`` proxies through their public
   Mapping/Sequence behaviour, each unknown kept as the exact sentinel the library's ``UnknownValueError`` carries;
 * :class:`framework.ResourceAndStackPolicy` is built through ``ResourceValidationPolicy``'s constructor and answers
@@ -14,6 +16,8 @@ Substitute used: pure functions and pulumi_policy's own classes, in-process (no 
 from __future__ import annotations
 
 import ast
+import hashlib
+import inspect
 import re
 from pathlib import Path
 
@@ -85,9 +89,37 @@ ok = self._own_attribute
     assert [f.split(":")[0] for f in found] == ["2", "5", "6", "7", "8", "9"], found
 
 
-@pytest.mark.parametrize("path", PRODUCT, ids=lambda p: str(p.relative_to(ROOT)))
+#: The one module allowed to use pulumi_policy's private names (see the module docstring).
+SHIM = ROOT / "policies" / "s3_trigger" / "servicer.py"
+
+
+@pytest.mark.parametrize("path", [p for p in PRODUCT if p != SHIM], ids=lambda p: str(p.relative_to(ROOT)))
 def test_no_private_name_of_pulumi_in_the_product(path):
     assert not private_uses(path.read_text()), f"{path.relative_to(ROOT)} uses private names of {LIBRARIES}"
+
+
+#: SHA-256 of the source of pulumi_policy's own ``_PolicyAnalyzerServicer.AnalyzeStack`` and ``.Analyze``, per
+#: release in servicer.TESTED_VERSIONS: what servicer.py's copies were written and checked against.
+UPSTREAM_SOURCE = {
+    "1.21.0": {"AnalyzeStack": "3917a008482c2387d7da37f65d889970933e8df8efc57270559e20b36be837bf",
+               "Analyze": "75db9cf8fc9d158596909b9b3f77bf48815990a6f513f2bb35728a67e4d8a515"},
+}
+
+
+def test_the_shim_is_gated_on_the_releases_whose_methods_it_copies():
+    from pulumi_policy.version import VERSION  # noqa: PLC0415
+
+    from policies.s3_trigger import servicer  # noqa: PLC0415
+
+    assert set(UPSTREAM_SOURCE) == set(servicer.TESTED_VERSIONS)
+    upstream = {"AnalyzeStack": servicer.original_analyze_stack(), "Analyze": servicer.original_analyze()}
+    digests = {name: hashlib.sha256(inspect.getsource(method).encode()).hexdigest()
+               for name, method in upstream.items()}
+    assert digests == UPSTREAM_SOURCE.get(VERSION), (
+        f"pulumi_policy {VERSION}'s Analyze/AnalyzeStack are not the ones policies/s3_trigger/servicer.py copies "
+        f"(checked: {sorted(UPSTREAM_SOURCE)}); the pack runs the library's own methods (same verdicts, slower). "
+        "Compare them with servicer.py, then add the release and these digests here and to servicer.TESTED_VERSIONS, "
+        f"or delete the shim: {digests}")
 
 
 def test_the_product_files_are_found():
