@@ -148,17 +148,18 @@ class ResourceAndStackPolicy(StackValidationPolicy, ResourceValidationPolicy):
     property dependencies that ``Analyze`` does not carry (it calls every ``StackValidationPolicy``).
     :meth:`validate` dispatches on the kind of args it is given.
 
-    It is built as pulumi_policy documents for a policy class that overrides ``validate``: through
-    ``ResourceValidationPolicy``'s constructor, without callbacks (so it has no remediation). The
-    bases are listed stack first so that this constructor's ``super().__init__`` is
-    :class:`pulumi_policy.Policy`'s; ``StackValidationPolicy``'s constructor, whose positional
-    ``super().__init__`` call would not fit ``ResourceValidationPolicy``'s, only stores a callback
-    that the overridden :meth:`validate` makes unnecessary."""
+    It is built as pulumi_policy allows for a subclass that overrides ``validate`` (its constructors
+    require a callback only when the class is not subclassed): through ``ResourceValidationPolicy``'s
+    constructor, without callbacks, so it has no remediation. The bases are listed stack first so
+    that this constructor's ``super().__init__`` is :class:`pulumi_policy.Policy`'s.
+    ``StackValidationPolicy``'s constructor is not called: its positional ``super().__init__`` call
+    would not fit ``ResourceValidationPolicy``'s, and it only stores a callback that the overridden
+    :meth:`validate` makes unnecessary."""
 
     def __init__(self, name: str, description: str, level: EnforcementLevel,
                  resource_validate: Callable[..., Any], stack_validate: Callable[..., Any],
                  config_schema: PolicyConfigSchema | None = None) -> None:
-        ResourceValidationPolicy.__init__(  # pylint: disable=non-parent-init-called
+        ResourceValidationPolicy.__init__(  # pylint: disable=super-init-not-called
             self, name, description, enforcement_level=level, config_schema=config_schema)
         self._resource_validate = resource_validate
         self._stack_validate = stack_validate
