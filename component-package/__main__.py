@@ -1,5 +1,5 @@
 """Serves `S3TriggeredStateMachine` to every Pulumi language: the engine runs this file (PulumiPlugin.yaml) as the
-`s3-triggered-state-machine` provider, whose schema `component_provider_host` infers from the component's annotated
+`s3-triggered-state-machine` provider, whose schema the SDK's `ComponentProvider` infers from the component's annotated
 arguments and outputs (their docstrings are the descriptions). Consumers get it with
 `pulumi package add <path to this directory>`, which generates an SDK in their language (examples/).
 
@@ -9,9 +9,12 @@ version is the distribution's (the repository's pyproject.toml), and so is the p
 """
 import importlib
 import inspect
+import json
+import sys
 from importlib import metadata
 
-from pulumi.provider.experimental import analyzer, component_provider_host
+from pulumi.provider import main
+from pulumi.provider.experimental.component import ComponentProvider
 
 # The component's Python package. The import name is this one line.
 COMPONENT_MODULE = "s3_triggered_state_machine"
@@ -20,27 +23,22 @@ COMPONENT_MODULE = "s3_triggered_state_machine"
 PACKAGE_NAME = "s3-triggered-state-machine"
 
 
-def _clean_descriptions() -> None:
-    """The inferred schema takes attribute docstrings verbatim, continuation lines still indented by four spaces;
-    every generated SDK would carry that indentation into its doc comments. Dedent them (inspect.cleandoc), as Python
-    itself does for `help()`."""
-    get_docstring, analyze_component = analyzer.Analyzer.get_docstring, analyzer.Analyzer.analyze_component
-
-    def cleaned_docstring(self, typ, name):
-        doc = get_docstring(self, typ, name)
-        return inspect.cleandoc(doc) if doc else doc
-
-    def cleaned_component(self, component):
-        definition = analyze_component(self, component)
-        if definition.description:
-            definition.description = inspect.cleandoc(component.__doc__)
-        return definition
-
-    analyzer.Analyzer.get_docstring = cleaned_docstring
-    analyzer.Analyzer.analyze_component = cleaned_component
+def dedent_descriptions(schema):
+    """The schema with every description dedented as Python's `help()` does (inspect.cleandoc). The SDK's analyzer
+    takes attribute docstrings verbatim, continuation lines still indented by four spaces, and every generated SDK
+    would carry that indentation into its doc comments."""
+    if isinstance(schema, dict):
+        return {key: inspect.cleandoc(value) if key == "description" and isinstance(value, str)
+                else dedent_descriptions(value) for key, value in schema.items()}
+    if isinstance(schema, list):
+        return [dedent_descriptions(value) for value in schema]
+    return schema
 
 
 if __name__ == "__main__":
     component = importlib.import_module(COMPONENT_MODULE).S3TriggeredStateMachine
-    _clean_descriptions()
-    component_provider_host([component], name=PACKAGE_NAME, version=metadata.version(PACKAGE_NAME))
+    # component_provider_host([component], ...) in two steps, to post-process the inferred schema: the provider's
+    # `schema` is a documented attribute of pulumi.provider.Provider, and these are the two calls the host makes.
+    provider = ComponentProvider([component], name=PACKAGE_NAME, version=metadata.version(PACKAGE_NAME))
+    provider.schema = json.dumps(dedent_descriptions(json.loads(provider.schema)))
+    main(provider, sys.argv[1:])

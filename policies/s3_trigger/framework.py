@@ -16,18 +16,13 @@ import traceback
 from dataclasses import dataclass
 from typing import Any, Callable, Iterable, Mapping
 
-from pulumi_policy import (EnforcementLevel, Policy, PolicyConfigSchema, ResourceValidationPolicy,
-                           StackValidationArgs, StackValidationPolicy)
+from pulumi_policy import (EnforcementLevel, PolicyConfigSchema, ResourceValidationPolicy, StackValidationArgs,
+                           StackValidationPolicy)
+from pulumi_policy.proxy import UnknownValueError
 
 from .graph import StackGraph
 from .regions import resolve_region, stack_region
 from .values import plain
-
-try:  # pulumi_policy's internal errors that must propagate unchanged
-    from pulumi_policy.policy import _NotApplicableError  # type: ignore
-except ImportError:  # pragma: no cover
-    _NotApplicableError = ()  # type: ignore
-from pulumi_policy.proxy import UnknownValueError
 
 #: Prefix of every message about a value that is unknown during preview.
 CANNOT_VERIFY = "cannot verify during preview"
@@ -98,8 +93,6 @@ def _resource_validate(name: str, types: tuple[str, ...], check: ResourceCheck) 
         except NotApplicable as na:
             args.not_applicable(na.reason)
             return
-        except _NotApplicableError:  # type: ignore[misc]
-            raise
         except UnknownValueError as exc:
             report_violation(f"{CANNOT_VERIFY}: {exc.message}")
             return
@@ -120,8 +113,6 @@ def _stack_validate(name: str, check: StackCheck) -> Callable[..., None]:
         except NotApplicable as na:
             args.not_applicable(na.reason)
             return
-        except _NotApplicableError:  # type: ignore[misc]
-            raise
         except UnknownValueError as exc:
             report_violation(f"{CANNOT_VERIFY}: {exc.message}", None)
             return
@@ -150,23 +141,26 @@ def stack_policy(name: str, description: str, level: EnforcementLevel, check: St
                                  enforcement_level=level, config_schema=config_schema)
 
 
-class ResourceAndStackPolicy(ResourceValidationPolicy, StackValidationPolicy):
+class ResourceAndStackPolicy(StackValidationPolicy, ResourceValidationPolicy):
     """One policy (one name, one enforcement level, one config) that the engine runs at both points
     it offers: ``Analyze`` on each resource's inputs, before the resource is created (pulumi_policy
     calls every ``ResourceValidationPolicy``), and ``AnalyzeStack`` on the whole stack, with the
     property dependencies that ``Analyze`` does not carry (it calls every ``StackValidationPolicy``).
     :meth:`validate` dispatches on the kind of args it is given.
 
-    pulumi_policy's two base classes have incompatible constructors, so this sets up the common
-    :class:`pulumi_policy.Policy` fields and each base's (name-mangled) callback itself."""
+    It is built as pulumi_policy allows for a subclass that overrides ``validate`` (its constructors
+    require a callback only when the class is not subclassed): through ``ResourceValidationPolicy``'s
+    constructor, without callbacks, so it has no remediation. The bases are listed stack first so
+    that this constructor's ``super().__init__`` is :class:`pulumi_policy.Policy`'s.
+    ``StackValidationPolicy``'s constructor is not called: its positional ``super().__init__`` call
+    would not fit ``ResourceValidationPolicy``'s, and it only stores a callback that the overridden
+    :meth:`validate` makes unnecessary."""
 
     def __init__(self, name: str, description: str, level: EnforcementLevel,
                  resource_validate: Callable[..., Any], stack_validate: Callable[..., Any],
                  config_schema: PolicyConfigSchema | None = None) -> None:
-        Policy.__init__(self, name, description, level, config_schema)  # pylint: disable=non-parent-init-called
-        self._ResourceValidationPolicy__validate = resource_validate
-        self._ResourceValidationPolicy__remediate = None
-        self._StackValidationPolicy__validate = stack_validate
+        ResourceValidationPolicy.__init__(  # pylint: disable=super-init-not-called
+            self, name, description, enforcement_level=level, config_schema=config_schema)
         self._resource_validate = resource_validate
         self._stack_validate = stack_validate
 

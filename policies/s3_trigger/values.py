@@ -4,8 +4,9 @@ pulumi_policy hands policies its props wrapped in proxies that raise ``UnknownVa
 moment an unknown value (a preview-time placeholder) is touched; the pack then turns the whole
 policy into an ADVISORY "can't run policy during preview" note, which silently downgrades a
 mandatory policy. Every policy in this pack therefore first converts its props with
-:func:`plain`, which unwraps the proxies without touching them through ``__getitem__`` and keeps
-each unknown as its sentinel string, so the policy itself decides what an unknown means.
+:func:`plain`, which copies the proxies through their public ``Mapping``/``Sequence`` interface and
+keeps each unknown as its sentinel string (the one the error carries), so the policy itself decides
+what an unknown means.
 
 Everything here is total: it accepts any value and never raises.
 """
@@ -52,26 +53,18 @@ def contains_unknown(value: Any, _depth: int = 0) -> bool:
     return False
 
 
-_PROXY_TYPES: tuple[type, ...] | None = None
+def _item(container: Any, key: Any) -> Any:
+    """``container[key]``, with an unknown value returned as its sentinel rather than raised.
 
-
-def _proxy_types() -> tuple[type, ...]:
-    global _PROXY_TYPES  # pylint: disable=global-statement
-    if _PROXY_TYPES is None:
-        try:
-            from pulumi_policy.proxy import _DictProxy, _ListProxy  # pylint: disable=import-outside-toplevel
-            _PROXY_TYPES = (_DictProxy, _ListProxy)
-        except Exception:  # pragma: no cover - pulumi_policy always present in the pack
-            _PROXY_TYPES = ()
-    return _PROXY_TYPES
-
-
-def _proxy_target(value: Any) -> Any:
-    """The wrapped object of a pulumi_policy proxy, read without triggering its unknown check."""
-    types = _PROXY_TYPES if _PROXY_TYPES is not None else _proxy_types()
-    if types and isinstance(value, types):
-        return value["__target"]  # the proxies special-case this key and return the raw container
-    return value
+    pulumi_policy's proxies are read-only ``Mapping``/``Sequence`` views that raise
+    ``pulumi_policy.proxy.UnknownValueError`` when an item is an unknown; the error carries the
+    sentinel (``unknown_type_sentinel``), so the proxies are read through their public behaviour
+    only. Any other failure to read an item is an unknown object."""
+    try:
+        return container[key]
+    except Exception as exc:  # noqa: BLE001 - UnknownValueError, or an exotic container
+        sentinel = getattr(exc, "unknown_type_sentinel", None)
+        return sentinel if is_unknown(sentinel) else UNKNOWN_OBJECT
 
 
 def plain(value: Any, _depth: int = 0) -> Any:
@@ -82,7 +75,6 @@ def plain(value: Any, _depth: int = 0) -> Any:
     """
     if _depth > MAX_DEPTH:
         return None
-    value = _proxy_target(value)
     if value is None or isinstance(value, (bool, int, float, str)):
         return value
     secret_value = getattr(value, "value", None) if type(value).__name__ == "Secret" else None
@@ -95,11 +87,7 @@ def plain(value: Any, _depth: int = 0) -> Any:
         except Exception:  # noqa: BLE001
             return None
         for key in keys:
-            try:
-                raw = _proxy_target(value)[key] if not isinstance(value, dict) else value[key]
-            except Exception:  # noqa: BLE001 - an unknown behind a proxy we could not unwrap
-                raw = UNKNOWN_OBJECT
-            out[str(key)] = plain(raw, _depth + 1)
+            out[str(key)] = plain(_item(value, key), _depth + 1)
         return out
     if isinstance(value, Sequence) and not isinstance(value, (bytes, bytearray)):
         out_list = []
@@ -108,11 +96,7 @@ def plain(value: Any, _depth: int = 0) -> Any:
         except Exception:  # noqa: BLE001
             return None
         for i in range(n):
-            try:
-                raw = value[i]
-            except Exception:  # noqa: BLE001
-                raw = UNKNOWN_OBJECT
-            out_list.append(plain(raw, _depth + 1))
+            out_list.append(plain(_item(value, i), _depth + 1))
         return out_list
     return None
 
