@@ -95,20 +95,3 @@ def release() -> Release:
     """This copy's release, from the first source that has one (see the module's docstring); read once."""
     return (_from_distribution() or read_pyproject(CHECKOUT_PYPROJECT) or _from_pack_project(PACK_PROJECT)
             or Release(None, None, "nowhere"))
-
-
-def report_version(version: str | None) -> None:
-    """Make the pack report ``version`` in ``GetAnalyzerInfo``. pulumi_policy always reports "0.0.1" there, which
-    the engine shows (``pack@v0.0.1``) whenever ``PulumiPolicy.yaml`` has no ``version``, as in a checkout, where
-    the version lives in pyproject.toml only. Call before ``PolicyPack(...)``; None leaves pulumi_policy's."""
-    if not version:
-        return
-    from pulumi_policy import policy as pp  # pylint: disable=import-outside-toplevel
-    cls = pp._PolicyAnalyzerServicer  # pylint: disable=protected-access
-    original = cls.__dict__.get("_s3_trigger_original_init") or cls.__init__
-
-    def __init__(self, name, _placeholder_version, *args, **kwargs):
-        original(self, name, version, *args, **kwargs)
-
-    cls._s3_trigger_original_init = original
-    cls.__init__ = __init__

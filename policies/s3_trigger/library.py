@@ -94,7 +94,8 @@ def policy_pack(name: str | None = None, overrides: Mapping[str, Override] | Non
     from pulumi_policy import PolicyPack  # pylint: disable=import-outside-toplevel
 
     from . import PACK_DESCRIPTION, PACK_NAME  # pylint: disable=import-outside-toplevel
-    from .about import release, report_version  # pylint: disable=import-outside-toplevel
+    from .about import release  # pylint: disable=import-outside-toplevel
+    from .servicer import report_version  # pylint: disable=import-outside-toplevel
     this = release()
     report_version(this.version)
     PolicyPack(name=name or PACK_NAME, policies=policies(overrides), description=PACK_DESCRIPTION,

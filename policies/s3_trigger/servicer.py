@@ -212,6 +212,41 @@ def analyze(self: Any, request: Any, _context: Any) -> Any:
     return response
 
 
+def report_version(version: str | None) -> bool:
+    """Make the pack report ``version`` in ``GetAnalyzerInfo``: the one thing pulumi_policy's public API cannot say.
+    pulumi_policy always reports "0.0.1" there ("Python policy packs should specify a version in PulumiPolicy.yaml",
+    policy.py), which the engine shows (``pack@v0.0.1``) whenever ``PulumiPolicy.yaml`` has no ``version``, as in a
+    checkout, where the version lives in pyproject.toml only (s3_trigger/about.py). The released pack carries the
+    version in its PulumiPolicy.yaml and needs none of this. Like the servicer, it touches
+    ``_PolicyAnalyzerServicer.__init__`` only on the releases in :data:`TESTED_VERSIONS` (whose ``__init__`` source
+    tests/policies/test_policy_public_api.py pins); elsewhere the placeholder stays. Call before ``PolicyPack(...)``.
+    Returns whether the version is reported."""
+    if not version:
+        return False
+    from pulumi_policy import policy as pp  # pylint: disable=import-outside-toplevel
+    from pulumi_policy.version import VERSION  # pylint: disable=import-outside-toplevel
+
+    cls = getattr(pp, "_PolicyAnalyzerServicer", None)
+    if cls is None or VERSION not in TESTED_VERSIONS:
+        return False
+    original = cls.__dict__.get("_s3_trigger_original_init") or cls.__init__
+
+    def __init__(self, name, _placeholder_version, *args, **kwargs):
+        original(self, name, version, *args, **kwargs)
+
+    cls._s3_trigger_original_init = original
+    cls.__init__ = __init__
+    return True
+
+
+def original_init() -> Any:
+    """pulumi_policy's own ``_PolicyAnalyzerServicer.__init__`` (for the test that pins it)."""
+    from pulumi_policy import policy as pp  # pylint: disable=import-outside-toplevel
+
+    cls = pp._PolicyAnalyzerServicer  # pylint: disable=protected-access
+    return cls.__dict__.get("_s3_trigger_original_init") or cls.__init__
+
+
 def install() -> bool:
     """Install :func:`analyze_stack` on pulumi_policy's servicer class; True if it is installed
     (now or before). Does nothing for untested pulumi_policy versions or when switched off."""

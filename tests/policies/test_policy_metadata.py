@@ -84,7 +84,7 @@ def test_a_policy_without_a_row_is_refused():
 def test_the_version_comes_from_pyproject_and_the_pack_reports_it(monkeypatch):
     this = release()
     assert (this.version, this.repository) == (PYPROJECT["version"], PYPROJECT["urls"]["Homepage"])
-    from policies.s3_trigger.about import report_version
+    from policies.s3_trigger.servicer import report_version
     cls = pulumi_policy_module._PolicyAnalyzerServicer  # pylint: disable=protected-access
     monkeypatch.setattr(cls, "__init__", cls.__init__)   # undone after the test
     report_version(this.version)

@@ -31,7 +31,12 @@ from policies.s3_trigger.values import (UNKNOWN_ARRAY, UNKNOWN_BOOLEAN, UNKNOWN_
                                         UNKNOWN_SENTINELS, UNKNOWN_STRING, plain)
 
 ROOT = Path(__file__).resolve().parents[2]
-PRODUCT = [p for d in ("policies", "component-package") for p in sorted((ROOT / d).rglob("*.py"))]
+#: The product's own Python files: not the virtualenvs that `scripts/setup` (or `pulumi install`) makes inside these
+#: directories (policies/venv, component-package/venv), nor build output.
+_NOT_OURS = {"venv", ".venv", "build", "dist", "__pycache__"}
+PRODUCT = [p for d in ("policies", "component-package") for p in sorted((ROOT / d).rglob("*.py"))
+           if not _NOT_OURS & set(p.relative_to(ROOT).parts) and not any(part.endswith(".egg-info")
+                                                                        for part in p.relative_to(ROOT).parts)]
 LIBRARIES = ("pulumi", "pulumi_policy", "pulumi_aws")
 _MANGLED = re.compile(r"^_[A-Za-z]\w*__\w+$")
 _PRIVATE_CLASS = re.compile(r"^_[A-Z]\w*$")     # as a string: getattr(module, "_PolicyAnalyzerServicer")
@@ -98,11 +103,13 @@ def test_no_private_name_of_pulumi_in_the_product(path):
     assert not private_uses(path.read_text()), f"{path.relative_to(ROOT)} uses private names of {LIBRARIES}"
 
 
-#: SHA-256 of the source of pulumi_policy's own ``_PolicyAnalyzerServicer.AnalyzeStack`` and ``.Analyze``, per
-#: release in servicer.TESTED_VERSIONS: what servicer.py's copies were written and checked against.
+#: SHA-256 of the source of pulumi_policy's own ``_PolicyAnalyzerServicer.AnalyzeStack``, ``.Analyze`` and
+#: ``.__init__`` (whose version argument servicer.report_version replaces), per release in servicer.TESTED_VERSIONS:
+#: what servicer.py's copies and its version override were written and checked against.
 UPSTREAM_SOURCE = {
     "1.21.0": {"AnalyzeStack": "3917a008482c2387d7da37f65d889970933e8df8efc57270559e20b36be837bf",
-               "Analyze": "75db9cf8fc9d158596909b9b3f77bf48815990a6f513f2bb35728a67e4d8a515"},
+               "Analyze": "75db9cf8fc9d158596909b9b3f77bf48815990a6f513f2bb35728a67e4d8a515",
+               "__init__": "d79091472a8911d62a8b9fa639c1692aa32540251221c1828f377887da0345b0"},
 }
 
 
@@ -112,7 +119,8 @@ def test_the_shim_is_gated_on_the_releases_whose_methods_it_copies():
     from policies.s3_trigger import servicer  # noqa: PLC0415
 
     assert set(UPSTREAM_SOURCE) == set(servicer.TESTED_VERSIONS)
-    upstream = {"AnalyzeStack": servicer.original_analyze_stack(), "Analyze": servicer.original_analyze()}
+    upstream = {"AnalyzeStack": servicer.original_analyze_stack(), "Analyze": servicer.original_analyze(),
+                "__init__": servicer.original_init()}
     digests = {name: hashlib.sha256(inspect.getsource(method).encode()).hexdigest()
                for name, method in upstream.items()}
     assert digests == UPSTREAM_SOURCE.get(VERSION), (
