@@ -49,7 +49,7 @@ region = aws.get_region().region
 helloworld_log_group_name = sfn_docs.log_group_name(optional("stateMachineName") or f"Helloworld-{stack}")
 
 # `kmsKey`: a customer-managed key for the buckets, the trail, the dead-letter queue, the alarm topic and the
-# Helloworld execution logs, whose key policy lets each of those services use it (components/kms.py).
+# Helloworld execution logs, whose key policy lets each of those services use it (components/s3_triggered_state_machine/kms.py).
 key = None
 if config.get_bool("kmsKey"):
     log_group_arns = ([f"arn:{partition}:logs:{region}:{account}:log-group:{helloworld_log_group_name}"]

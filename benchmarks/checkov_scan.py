@@ -67,7 +67,7 @@ DISPOSITIONS = {
                   "unencrypted, because CloudWatch alarms cannot publish to a topic under the AWS-managed key",
     "CKV_AWS_158": "log group KMS: done with kmsKey; without a key CloudWatch Logs encrypts with its own key",
     "CKV_AWS_338": "log retention of a year or more: the execution logs are kept 365 days (README)",
-    "CKV2_AWS_64": "KMS key policy: the key is created with the complete policy of components/kms.py",
+    "CKV2_AWS_64": "KMS key policy: the key is created with the complete policy of components/s3_triggered_state_machine/kms.py",
     "CKV_AWS_355": "IAM '*' resource: Step Functions documents its log-delivery and X-Ray actions with Resource '*' "
                    "(they have no resource type)",
     "CKV_AWS_290": "IAM write without constraints: the same log-delivery and X-Ray actions, which take no resource",

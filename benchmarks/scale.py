@@ -63,7 +63,7 @@ for i in range(N):
     S3TriggeredStateMachine(f"t{i}", {"state_machine_arn": ARN, "delivery": DELIVERY})
 """
 
-# The component's resources, declared one by one (see components/component.py for the original wiring).
+# The component's resources, declared one by one (see components/s3_triggered_state_machine/component.py for the original wiring).
 FLAT_MAIN = HEADER + """from s3_triggered_state_machine import alarms as docs_alarms, arns, bucket as docs_bucket, role as docs_role, rule as docs_rule
 from s3_triggered_state_machine import lifecycle as docs_lifecycle, target as docs_target, trail as docs_trail
 from s3_triggered_state_machine.events import DEFAULT_EVENT_NAMES

@@ -1,4 +1,4 @@
-"""The offline policy gate, ``python -m proof gate`` (``python -m harness preview`` for one release): a thin wrapper over the real ``pulumi preview --policy-pack``.
+"""The offline policy gate, ``python -m proof gate``: a thin wrapper over the real ``pulumi preview --policy-pack``.
 
 It runs the program with the real Pulumi CLI (``scripts/pulumi``) on a throwaway stack and state
 (``proof/stack.py``), against the stand-in aws provider's offline backend, so no account, backend or credentials

@@ -332,7 +332,7 @@ def _topic_arn(c: Ctx) -> str:
     return f"arn:{c.partition}:sns:{c.region}:{c.account}:{c.get('name')}"
 
 
-# Added for the component's alarms (components/alarms.py): the alarm and the topic it notifies.
+# Added for the component's alarms (components/s3_triggered_state_machine/alarms.py): the alarm and the topic it notifies.
 RULES.update({
     "aws:cloudwatch/metricAlarm:MetricAlarm": TypeRule(
         # AlarmName: 1-255 characters (PutMetricAlarm); printable ASCII here, the stricter side.

@@ -113,11 +113,15 @@ def test_the_operations_command_is_an_entry_point_and_boto3_an_extra(installed, 
     assert help_.returncode == 0 and "backfill" in help_.stdout and "redrive" in help_.stdout
 
 
-def test_the_old_import_name_still_works_for_one_release_and_says_so():
-    """`import components` (the repository's folder, 0.1's spelling) warns; nothing installs a `components`."""
-    proc = subprocess.run([sys.executable, "-W", "error::DeprecationWarning", "-c", "import components"],
-                          cwd=ROOT, capture_output=True, text=True)
-    assert proc.returncode != 0 and "the package is `s3_triggered_state_machine`" in proc.stderr
-    ok = subprocess.run([sys.executable, "-c", "import components; print(components.S3TriggeredStateMachine)"],
-                        cwd=ROOT, capture_output=True, text=True)
-    assert ok.returncode == 0 and "S3TriggeredStateMachine" in ok.stdout
+def test_the_folder_is_named_as_it_is_imported_and_the_old_names_are_gone():
+    """The import package's folder carries its import name (components/s3_triggered_state_machine/), so a reader who
+    sees `from s3_triggered_state_machine import ...` finds it in the tree; 0.1's `import components` and the
+    `harness` alias of `proof` were removed in 0.2.0 (CHANGELOG.md)."""
+    import s3_triggered_state_machine  # noqa: PLC0415
+
+    assert Path(s3_triggered_state_machine.__file__).resolve().parent == ROOT / "components" / "s3_triggered_state_machine"
+    old = subprocess.run([sys.executable, "-c", "import components; components.S3TriggeredStateMachine"],
+                         cwd=ROOT, capture_output=True, text=True)
+    assert old.returncode != 0 and "AttributeError" in old.stderr
+    assert not (ROOT / "harness").exists()
+    assert not (ROOT / "components" / "__init__.py").exists()

@@ -1,7 +1,7 @@
 """A customer-managed KMS key on LocalStack: the tutorial stack with `kmsKey` and `accessLogging`, EventBridge mode.
 
 Substitute for AWS: the real Pulumi CLI (scripts/pulumi, with the policy pack) + the stand-in aws provider's LocalStack
-backend + LocalStack 4.8.1. What is real here: the key (with the policy of components/kms.py), SSE-KMS with bucket
+backend + LocalStack 4.8.1. What is real here: the key (with the policy of components/s3_triggered_state_machine/kms.py), SSE-KMS with bucket
 keys on the upload bucket, the KMS-encrypted dead-letter queue and topic, the encrypted log group, the lifecycle and
 access-logging configurations, and the upload -> EventBridge -> Step Functions delivery through an SSE-KMS bucket.
 

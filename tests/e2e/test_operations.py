@@ -51,7 +51,7 @@ NOT_MATCHING = ["in/photo.png", "other/x.txt", "in.txt"]
 #: Uploaded after the deploy: the trigger starts it, and so does a backfill with the default cutoff (its start), the
 #: one case the README says may run twice.
 AFTER = "in/after deploy.txt"
-#: The shortest period an alarm on a standard one-minute metric may have (components/alarms.py).
+#: The shortest period an alarm on a standard one-minute metric may have (components/s3_triggered_state_machine/alarms.py).
 ALARM_PERIOD = 60
 
 

@@ -74,7 +74,7 @@ def test_a_key_policy_that_lets_each_service_use_the_key_passes(preview, alias):
 
 
 def test_the_components_own_key_policy_passes():
-    """Differential: the statements components/kms.py writes satisfy the pack, which reads AWS on its own terms."""
+    """Differential: the statements components/s3_triggered_state_machine/kms.py writes satisfy the pack, which reads AWS on its own terms."""
     from s3_triggered_state_machine import kms  # noqa: PLC0415
 
     policy = kms.key_policy("aws", ACCOUNT, rule_arns=[RULE_ARN], trail_arns=[TRAIL_ARN])

@@ -151,13 +151,3 @@ def test_help_documents_everything():
     for option in ("PROGRAM_DIR", "--stack", "--config KEY=VALUE", "--policy-pack DIR", "--policy-pack-config FILE",
                    "--update", "--json"):
         assert option in proc.stdout, option
-
-
-def test_the_old_command_still_works_for_one_release_and_says_so():
-    proc = cli("preview", "tests/fixtures/programs/broken-same-region", "--policy-pack", "policies")  # python -m proof
-    env = dict(os.environ, PYTHONPATH=str(ROOT))
-    old = subprocess.run([sys.executable, "-m", "harness", "preview", "tests/fixtures/programs/broken-same-region",
-                          "--policy-pack", "policies"], cwd=ROOT, env=env, capture_output=True, text=True,
-                         timeout=600, stdin=subprocess.DEVNULL)
-    assert old.returncode == proc.returncode == EXIT_VIOLATIONS
-    assert "`python -m harness` is now `python -m proof`" in old.stderr

@@ -96,7 +96,7 @@ def test_diff_updates_in_place_what_aws_updates_in_place_and_replaces_what_force
 @settings(max_examples=300, deadline=None)
 @given(st.text(alphabet="abcdefghijklmnopqrstuvwxyz0123456789-", min_size=1, max_size=60))
 def test_every_name_the_component_accepts_is_accepted_by_the_stand_in(name):
-    """Differential, component against stand-in: a component name that components/args.py accepts yields child
+    """Differential, component against stand-in: a component name that components/s3_triggered_state_machine/args.py accepts yields child
     auto-names the stand-in (so: pulumi-aws and AWS, as far as the stand-in knows them) accepts."""
     from s3_triggered_state_machine.args import ArgumentError, validate  # noqa: PLC0415
 

@@ -3,8 +3,7 @@
     from s3_triggered_state_machine import S3TriggeredStateMachine
     S3TriggeredStateMachine("uploads", {"state_machine_arn": machine.arn})
 
-The code lives in the repository's components/ folder; it is installed and imported as `s3_triggered_state_machine`
-(pyproject.toml maps the name to the folder). The component (and pulumi_aws) is imported on first use, so the pure
+The code lives in the repository's components/s3_triggered_state_machine/ folder, the name it is imported by. The component (and pulumi_aws) is imported on first use, so the pure
 modules (`s3_triggered_state_machine.target`, `.alarms`, ...) import without the Pulumi SDK: the operations command
 (`s3_triggered_state_machine.operations`) reuses them.
 """
@@ -12,14 +11,7 @@ modules (`s3_triggered_state_machine.target`, `.alarms`, ...) import without the
 from __future__ import annotations
 
 import importlib
-import warnings
 from typing import Any
-
-if __name__ == "components":
-    # Imported by the folder's name (the repository root on sys.path), the 0.1 spelling: it works for one release.
-    warnings.warn("`import components` is deprecated: the package is `s3_triggered_state_machine` "
-                  "(pip install s3-triggered-state-machine; from s3_triggered_state_machine import "
-                  "S3TriggeredStateMachine). `components` keeps working until 0.3.", DeprecationWarning, stacklevel=2)
 
 _EXPORTS = {
     "ArgumentError": ".args",
