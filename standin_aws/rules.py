@@ -512,7 +512,8 @@ def check(type_: str, name: str, urn: str, olds: Mapping[str, Any], news: Mappin
             auto_max = nr.auto_max_length or nr.max_length
             if len(generated) > auto_max or len(candidate) > nr.max_length:
                 limit = (f"pulumi-aws auto-names {nr.field} with at most {auto_max} characters"
-                         if len(generated) > auto_max else f"{nr.field} is at most {nr.max_length}")
+                         if nr.auto_max_length and len(generated) > auto_max else f"{nr.field} is at most "
+                                                                                    f"{nr.max_length}")
                 failures.append((nr.field, f"the auto-name of {name!r} ({nr.auto_prefix and repr(nr.auto_prefix) + ', '}"
                                  f"{name!r} plus '-', {AUTO_NAME_RANDOM} random characters"
                                  f"{' and .fifo' if fifo else ''}) is {len(candidate)} characters long; {limit}: give "
