@@ -309,9 +309,13 @@ def arn_problem(value: Any) -> Optional[str]:
 
 
 # ----------------------------------------------------------------------------------------------------- tags
-# Tagging AWS resources (AWS General Reference / Tagging best practices): at most 50 user tags per resource; keys
-# 1-128 Unicode characters, values 0-256; the `aws:` prefix is reserved for AWS and cannot be used in keys.
+# Tagging AWS resources ("Tag naming limits and requirements"): at most 50 user tags per resource; keys 1-128
+# Unicode characters, values 0-256; "allowed characters ... are letters, numbers, and spaces representable in UTF-8,
+# and the following characters: _ . : / = + - @"; the `aws:` prefix is reserved for AWS and cannot be used in keys.
+# (The CloudFormation schemas of IAM and SQS state the same character pattern; the stand-in applies it to every type,
+# the stricter side, as the tagging guide states it generally.)
 MAX_TAGS, MAX_TAG_KEY, MAX_TAG_VALUE = 50, 128, 256
+_TAG_CHARACTERS = r"[\p{L}\p{Z}\p{N}_.:/=+\-@]*"
 
 
 def tags_problem(tags: Any) -> Optional[str]:
@@ -326,6 +330,11 @@ def tags_problem(tags: Any) -> Optional[str]:
             return f"tag key {key!r}: the prefix 'aws:' is reserved for AWS"
         if isinstance(value, str) and value != _UNKNOWN and len(value) > MAX_TAG_VALUE:
             return f"tag {key!r}: values are at most {MAX_TAG_VALUE} characters (this one has {len(value)})"
+        import regex  # noqa: PLC0415 (Unicode classes; `re` has none)
+
+        for what, text in (("key", key), ("value", value)):
+            if isinstance(text, str) and text != _UNKNOWN and not regex.fullmatch(_TAG_CHARACTERS, text):
+                return (f"tag {what} {text!r}: letters, digits, spaces and _ . : / = + - @ only")
     return None
 
 

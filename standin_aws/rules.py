@@ -241,6 +241,87 @@ S3_HOSTED_ZONES = {"us-east-1": "Z3AQBSTGFYJSTF", "us-east-2": "Z2O1EMRO9K5GLX",
 _CREATED = "2025-01-01T00:00:00Z"
 _BUCKET_SUB = dict(id=_bucket_sub_id, replace_on_change=frozenset({"bucket", "expectedBucketOwner"}))
 
+def _one_of(*valid: str) -> Callable[[Any], Optional[str]]:
+    return lambda value: None if value in valid else f"expected one of [{', '.join(valid)}], got {value!r}"
+
+
+def _at_most(limit: int, at_least: int = 0) -> Callable[[Any], Optional[str]]:
+    """A string's length (descriptions, templates: the CloudFormation schema's maxLength/minLength)."""
+    def check(value: Any) -> Optional[str]:
+        if isinstance(value, str) and not at_least <= len(value) <= limit:
+            return f"{at_least}-{limit} characters (this one has {len(value)})"
+        return None
+    return check
+
+
+def _in(key: str, check: Callable[[Any], Optional[str]]) -> Callable[[Any], Optional[str]]:
+    """`check` on `key` of a block (loggingConfiguration.level, rule.objectOwnership)."""
+    def run(value: Any) -> Optional[str]:
+        if isinstance(value, dict) and value.get(key) not in (None, UNKNOWN):
+            problem = check(value[key])
+            return f"{key}: {problem}" if problem else None
+        return None
+    return run
+
+
+def _all(*checks: Callable[[Any], Optional[str]]) -> Callable[[Any], Optional[str]]:
+    def run(value: Any) -> Optional[str]:
+        return next((p for p in (c(value) for c in checks) if p), None)
+    return run
+
+
+_RULE_NAME = _pattern(r"[.\-_A-Za-z0-9]{1,64}", "rule names are 1-64 letters, digits, '.', '-', '_'")
+_ROLE_NAME = _pattern(r"[\w+=,.@-]{1,64}", "role names are 1-64 letters, digits and '+=,.@_-'")
+
+
+def _bus_name_problem(value: Any) -> Optional[str]:
+    """PutRule/PutTargets EventBusName: a bus name ([/.-_A-Za-z0-9], 1-256) or a bus ARN (at most 1600)."""
+    if not isinstance(value, str):
+        return None
+    if value.startswith("arn:"):
+        return arn_problem(value) or (None if len(value) <= 1600 else "bus ARNs are at most 1600 characters")
+    if not re.fullmatch(r"[/.\-_A-Za-z0-9]{1,256}", value):
+        return "bus names are 1-256 letters, digits, '/', '.', '-', '_' (or a bus ARN)"
+    return None
+
+
+def _policy_arn_problem(value: Any) -> Optional[str]:
+    """AttachRolePolicy PolicyArn: a managed policy's ARN (ValidARN, then the schema's arn:...:iam::ACCOUNT|aws:policy/)."""
+    problem = arn_problem(value)
+    if problem or not isinstance(value, str):
+        return problem
+    if not re.fullmatch(r"arn:aws[a-zA-Z-]*:iam::(\d{12}|aws):policy/[\w+=,.@/-]+", value):
+        return f"{value!r} is not a managed policy ARN (arn:PARTITION:iam::ACCOUNT:policy/NAME)"
+    return None
+
+
+def _weights_problem(value: Any) -> Optional[str]:
+    """Step Functions alias routing: 1-2 versions, each weight 0-100 (UpdateStateMachineAlias)."""
+    if not isinstance(value, list):
+        return None
+    if not 1 <= len(value) <= 2:
+        return f"1 or 2 routing configurations (there are {len(value)})"
+    for i, route in enumerate(value):
+        problem = _between(0, 100)(route.get("weight") if isinstance(route, dict) else None)
+        if problem:
+            return f"[{i}].weight: {problem}"
+    return None
+
+
+def _dimensions_problem(value: Any) -> Optional[str]:
+    """PutMetricAlarm Dimensions: at most 30; names 1-255, values 1-1024 characters."""
+    if not isinstance(value, dict):
+        return None
+    if len(value) > 30:
+        return f"at most 30 dimensions (there are {len(value)})"
+    for name, v in value.items():
+        if not 1 <= len(name) <= 255:
+            return f"dimension names are 1-255 characters ({name[:40]!r}...)"
+        if isinstance(v, str) and v != UNKNOWN and not 1 <= len(v) <= 1024:
+            return f"dimension {name!r}: values are 1-1024 characters"
+    return None
+
+
 RULES: dict[str, TypeRule] = {
     "aws:s3/bucket:Bucket": TypeRule(
         name=NameRule("bucket", 63, bucket_name_problem, lower=True, prefix_field="bucketPrefix"),
@@ -255,11 +336,15 @@ RULES: dict[str, TypeRule] = {
         id=_bucket_of, replace_on_change=frozenset({"bucket", "bucketPrefix", "objectLockEnabled"}),
     ),
     "aws:s3/bucketVersioning:BucketVersioning": TypeRule(**_BUCKET_SUB),
-    "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration": TypeRule(**_BUCKET_SUB),
+    "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration": TypeRule(
+        checks={"rules": _each("applyServerSideEncryptionByDefault",
+                               _in("sseAlgorithm", _one_of("AES256", "aws:kms", "aws:kms:dsse")))}, **_BUCKET_SUB),
     "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock": TypeRule(
         defaults={"blockPublicAcls": False, "blockPublicPolicy": False, "ignorePublicAcls": False,
                   "restrictPublicBuckets": False}, **_BUCKET_SUB),
-    "aws:s3/bucketOwnershipControls:BucketOwnershipControls": TypeRule(**_BUCKET_SUB),
+    "aws:s3/bucketOwnershipControls:BucketOwnershipControls": TypeRule(
+        checks={"rule": _in("objectOwnership", _one_of("BucketOwnerPreferred", "ObjectWriter", "BucketOwnerEnforced"))},
+        **_BUCKET_SUB),
     # policy: AWS's IAM grammar for resource policies (cfn-lint's schema, meaning.py).
     "aws:s3/bucketPolicy:BucketPolicy": TypeRule(checks={"policy": RESOURCE_POLICY}, **_BUCKET_SUB),
     # queueArn/topicArn/lambdaFunctionArn: terraform-provider-aws's ValidARN (botocore's ArnParser).
@@ -293,7 +378,9 @@ RULES: dict[str, TypeRule] = {
         computed={"arn": lambda c: f"arn:{c.partition}:events:{c.region}:{c.account}:rule/{_rule_path(c)}"},
         id=_rule_path, replace_on_change=frozenset({"name", "namePrefix", "eventBusName"}),
         # eventPattern: LocalStack's EventBridge rule engine (meaning.py); roleArn: ValidARN.
-        checks={"eventPattern": event_pattern_problem, "roleArn": arn_problem},
+        checks={"eventPattern": event_pattern_problem, "roleArn": arn_problem, "description": _at_most(512),
+                "eventBusName": _bus_name_problem,
+                "state": _one_of("ENABLED", "DISABLED", "ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS")},
     ),
     "aws:cloudwatch/eventTarget:EventTarget": TypeRule(
         name=NameRule("targetId", 64, _pattern(r"[.\-_A-Za-z0-9]+", "target ids use only letters, digits, '.', "
@@ -304,7 +391,8 @@ RULES: dict[str, TypeRule] = {
         replace_on_change=frozenset({"rule", "targetId", "eventBusName"}),
         # arn, roleArn, deadLetterConfig.arn: terraform-provider-aws's ValidARN (botocore's ArnParser).
         checks={"retryPolicy": _retry_policy_problem, "input": _json_problem, "arn": arn_problem,
-                "roleArn": arn_problem, "deadLetterConfig": _nested_arn("arn")},
+                "roleArn": arn_problem, "deadLetterConfig": _nested_arn("arn"), "rule": _RULE_NAME,
+                "eventBusName": _bus_name_problem, "inputTransformer": _in("inputTemplate", _at_most(8192, 1))},
     ),
     "aws:iam/role:Role": TypeRule(
         name=NameRule("name", 64, _pattern(_IAM_NAME, "role names use only letters, digits and '+=,.@_-'")),
@@ -317,14 +405,18 @@ RULES: dict[str, TypeRule] = {
         },
         id=lambda c: c.get("name"), replace_on_change=frozenset({"name", "namePrefix", "path"}),
         # assumeRolePolicy: AWS's grammar for trust policies; inline policies: for identity policies (cfn-lint).
+        # description: CreateRole, 0-1000 characters of [\t\n\r\x20-\x7e\xa1-\xff].
         checks={"assumeRolePolicy": TRUST_POLICY, "maxSessionDuration": _between(3600, 43200),
+                "description": _all(_at_most(1000), _pattern(r"[\t\n\r\x20-\x7e\xa1-\xff]*",
+                                                             "role descriptions use printable Latin-1 characters")),
                 "permissionsBoundary": arn_problem, "inlinePolicies": _each("policy", IDENTITY_POLICY),
                 "managedPolicyArns": _arns},
     ),
     "aws:iam/rolePolicy:RolePolicy": TypeRule(
         name=NameRule("name", 128, _pattern(_IAM_NAME, "policy names use only letters, digits and '+=,.@_-'")),
         regional=False, id=lambda c: f"{c.get('role')}:{c.get('name')}",
-        replace_on_change=frozenset({"name", "namePrefix", "role"}), checks={"policy": IDENTITY_POLICY},
+        replace_on_change=frozenset({"name", "namePrefix", "role"}),
+        checks={"policy": IDENTITY_POLICY, "role": _ROLE_NAME},
     ),
     "aws:iam/policy:Policy": TypeRule(
         name=NameRule("name", 128, _pattern(_IAM_NAME, "policy names use only letters, digits and '+=,.@_-'")),
@@ -337,7 +429,7 @@ RULES: dict[str, TypeRule] = {
     ),
     "aws:iam/rolePolicyAttachment:RolePolicyAttachment": TypeRule(
         regional=False, id=lambda c: f"{c.get('role')}/{c.get('policyArn')}",
-        replace_on_change=frozenset({"role", "policyArn"}), checks={"policyArn": arn_problem},
+        replace_on_change=frozenset({"role", "policyArn"}), checks={"policyArn": _policy_arn_problem, "role": _ROLE_NAME},
     ),
     "aws:sqs/queue:Queue": TypeRule(
         name=NameRule("name", 80, _pattern(r"[A-Za-z0-9_-]+(\.fifo)?", "queue names use only letters, digits, "
@@ -367,7 +459,8 @@ RULES: dict[str, TypeRule] = {
         # definition: statelint (Amazon States Language, as ValidateStateMachineDefinition); roleArn and the log
         # destination: terraform-provider-aws's ValidARN.
         checks={"definition": state_machine_definition_problem, "roleArn": arn_problem,
-                "loggingConfiguration": _nested_arn("logDestination")},
+                "loggingConfiguration": _all(_nested_arn("logDestination"),
+                                             _in("level", _one_of("ALL", "ERROR", "FATAL", "OFF")))},
     ),
     "aws:sfn/alias:Alias": TypeRule(
         name=NameRule("name", 80, _pattern(r"[A-Za-z0-9_-]+", "alias names use only letters, digits, '-' and '_'"),
@@ -375,7 +468,7 @@ RULES: dict[str, TypeRule] = {
         computed={"arn": lambda c: f"{(c.get('routingConfigurations') or [{}])[0].get('stateMachineVersionArn', '').rsplit(':', 1)[0]}:{c.get('name')}",
                   "creationDate": lambda c: _CREATED},
         id=lambda c: f"{(c.get('routingConfigurations') or [{}])[0].get('stateMachineVersionArn', '').rsplit(':', 1)[0]}:{c.get('name')}",
-        replace_on_change=frozenset({"name"}),
+        replace_on_change=frozenset({"name"}), checks={"routingConfigurations": _weights_problem},
     ),
     "aws:cloudwatch/eventBus:EventBus": TypeRule(
         name=NameRule("name", 256, _pattern(r"[/.\-_A-Za-z0-9]+", "bus names use only letters, digits, '/', '.', "
@@ -410,10 +503,6 @@ def _alarm_window_problems(props: Mapping[str, Any], env: "Env") -> list:
     return []
 
 
-def _one_of(*valid: str) -> Callable[[Any], Optional[str]]:
-    return lambda value: None if value in valid else f"expected one of [{', '.join(valid)}], got {value!r}"
-
-
 def _alarm_arn(c: Ctx) -> str:
     return f"arn:{c.partition}:cloudwatch:{c.region}:{c.account}:alarm:{c.get('name')}"
 
@@ -433,6 +522,8 @@ RULES.update({
         across=(_alarm_window_problems,),
         checks={
             "alarmActions": _arns, "okActions": _arns, "insufficientDataActions": _arns,  # ValidARN each
+            "alarmDescription": _at_most(1024), "metricName": _at_most(255, 1), "dimensions": _dimensions_problem,
+            "namespace": _all(_at_most(255, 1), _pattern(r"[^:].*", "namespaces do not start with ':'")),
             "period": _alarm_period_problem,
             "evaluationPeriods": _between(1, 100000),
             "comparisonOperator": _one_of(
@@ -528,7 +619,7 @@ def check(type_: str, name: str, urn: str, olds: Mapping[str, Any], news: Mappin
                 failures.append((nr.field, f"{nr.field} {value!r} is refused by AWS: {problem}"))
     for key, problem_of in rule.checks.items():
         value = props.get(key)
-        if value is None or value == UNKNOWN:
+        if value is None or value == UNKNOWN or type(value).__name__ == "Unknown":  # (the mocks' unknown)
             continue
         problem = problem_of(value)
         if problem:
@@ -700,7 +791,7 @@ RULES.update({
         computed={"arn": _key_arn, "keyId": _key_id},
         id=_key_id, replace_on_change=frozenset({"keyUsage", "customerMasterKeySpec", "multiRegion"}),
         # policy: AWS's grammar for resource policies (cfn-lint) and KMS's lockout check (meaning.py).
-        checks={"policy": RESOURCE_POLICY, "deletionWindowInDays": _between(7, 30),
+        checks={"policy": RESOURCE_POLICY, "deletionWindowInDays": _between(7, 30), "description": _at_most(8192),
                 "rotationPeriodInDays": _between(90, 2560)},
         across=(lambda props, env: [("policy", p) for p in [meaning.kms_lockout_problem(props, env.caller())] if p],),
     ),
@@ -713,6 +804,7 @@ RULES.update({
                                              else f"arn:{c.partition}:kms:{c.region}:{c.account}:key/"
                                                   f"{c.get('targetKeyId')}")},
         id=lambda c: c.get("name"), replace_on_change=frozenset({"name", "namePrefix"}),
+        checks={"targetKeyId": _at_most(256, 1)},
     ),
     "aws:cloudwatch/logGroup:LogGroup": TypeRule(
         # CreateLogGroup: 1-512 characters of letters, digits, '_', '-', '/', '.', '#'.
@@ -724,3 +816,8 @@ RULES.update({
         checks={"retentionInDays": _retention_problem, "kmsKeyId": arn_problem},
     ),
 })
+
+# pulumi-aws v7 keeps `aws.s3.BucketV2` as the deprecated spelling of the same resource (aws_s3_bucket).
+RULES["aws:s3/bucketV2:BucketV2"] = RULES["aws:s3/bucket:Bucket"]
+# An attachment of a managed policy to roles, users or groups (IAM, global): AttachRolePolicy's PolicyArn.
+RULES["aws:iam/policyAttachment:PolicyAttachment"] = TypeRule(regional=False, checks={"policyArn": _policy_arn_problem})
