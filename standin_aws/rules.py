@@ -322,6 +322,19 @@ def _dimensions_problem(value: Any) -> Optional[str]:
     return None
 
 
+# Where these rules refuse more than AWS's CloudFormation schemas do (tests/standin/test_differential.py checks they
+# refuse at least as much), the AWS document that says so:
+# - bucket names: S3 User Guide, "General purpose bucket naming rules" (no '..', no IP address, reserved prefixes and
+#   suffixes); the schema has only a length and a character pattern;
+# - trail names: CloudTrail CreateTrail, Name ("not contain two of '._-' in a row", "not in IP address format");
+# - queue, topic, state machine, rule and target names: the characters CreateQueue, CreateTopic, CreateStateMachine,
+#   PutRule and PutTargets list (the schema gives some only a length);
+# - state machine definitions, event patterns, policies, ARNs, regions, tags: meaning.py (statelint, LocalStack's
+#   rule engine, AWS's IAM grammar, terraform-provider-aws's ValidARN, botocore, the tagging guide);
+# - trail selectors: cloudtrail.py (CloudTrail API Reference, AdvancedFieldSelector and PutEventSelectors);
+# - alarm periods and evaluation window: PutMetricAlarm, Period; a lifecycle rule's id and action:
+#   terraform-provider-aws (id Required) and PutBucketLifecycleConfiguration; KMS alias names: CreateAlias
+#   ("alias/aws/" is reserved); KMS key policies: CreateKey, Policy (the lockout rule).
 RULES: dict[str, TypeRule] = {
     "aws:s3/bucket:Bucket": TypeRule(
         name=NameRule("bucket", 63, bucket_name_problem, lower=True, prefix_field="bucketPrefix"),
@@ -514,8 +527,9 @@ def _topic_arn(c: Ctx) -> str:
 # Added for the component's alarms (components/alarms.py): the alarm and the topic it notifies.
 RULES.update({
     "aws:cloudwatch/metricAlarm:MetricAlarm": TypeRule(
-        # AlarmName: 1-255 characters (PutMetricAlarm); printable ASCII here, the stricter side.
-        name=NameRule("name", 255, _pattern(r"[\x20-\x7e]+", "alarm names use printable ASCII characters"),
+        # PutMetricAlarm, AlarmName: 1-255 characters; "The name must contain only UTF-8 characters, and can't contain
+        # ASCII control characters".
+        name=NameRule("name", 255, _pattern(r"[^\x00-\x1f\x7f]+", "alarm names have no ASCII control characters"),
                       prefix_field=None),
         defaults={"actionsEnabled": True, "treatMissingData": "missing"}, tags=True,
         computed={"arn": _alarm_arn}, id=lambda c: c.get("name"), replace_on_change=frozenset({"name"}),

@@ -260,3 +260,10 @@ def test_a_kms_alias_is_auto_named_with_the_alias_prefix():
                    {"targetKeyId": "k"}, b"s", False)
     assert result.failures == [] and result.inputs["name"].startswith("alias/trigger-key-")
     assert failures(ALIAS, {"targetKeyId": "k"}, name="a" * 231) == ["name"]     # 231 + 8 = 239 > 238
+
+
+def test_alarm_names_are_utf8_without_control_characters():
+    """PutMetricAlarm, AlarmName: "The name must contain only UTF-8 characters, and can't contain ASCII control
+    characters" (the stand-in had refused every non-ASCII name)."""
+    assert failures(ALARM, {"name": "Fehlgeschlagene Aufrufe – Übersicht", "period": 60, "evaluationPeriods": 1}) == []
+    assert failures(ALARM, {"name": "failed\tinvocations", "period": 60, "evaluationPeriods": 1}) == ["name"]
