@@ -20,6 +20,11 @@ from typing import Any
 UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9"  # the engine's unknown sentinel (rules.UNKNOWN)
 
 
+def _unknown(value: Any) -> bool:
+    """The engine's sentinel, or an unknown as Pulumi's in-process mocks pass it (`pulumi.output.Unknown`)."""
+    return value == UNKNOWN or type(value).__name__ == "Unknown"
+
+
 def _get(d: dict | None, camel: str, default: Any = None) -> Any:
     """A nested input by its wire name, tolerating the snake_case spelling of the same key."""
     if not d:
@@ -47,8 +52,8 @@ def _ops(fs: dict) -> dict[str, list]:
     out = {}
     for op in OPERATORS:
         values = _get(fs, op)
-        if values == UNKNOWN or (isinstance(values, list) and values):
-            out[op] = [v for v in values if v != UNKNOWN] if isinstance(values, list) else []
+        if _unknown(values) or (isinstance(values, list) and values):
+            out[op] = [v for v in values if not _unknown(v)] if isinstance(values, list) else []
     return out
 
 
@@ -71,7 +76,7 @@ def trail_problems(inputs: dict) -> list[str]:
 
 def _known_list(value: Any) -> list:
     """A list input without its unknown items (the whole list unknown: nothing to check yet)."""
-    return [v for v in value if v != UNKNOWN] if isinstance(value, list) else []
+    return [v for v in value if not _unknown(v)] if isinstance(value, list) else []
 
 
 def selector_problems(inputs: dict) -> list[str]:
@@ -91,7 +96,7 @@ def selector_problems(inputs: dict) -> list[str]:
     for i, sel in enumerate(basic):
         where = f"eventSelectors[{i}]"
         rw = _get(sel, "readWriteType", "All")
-        if rw not in ("ReadOnly", "WriteOnly", "All"):
+        if not _unknown(rw) and rw not in ("ReadOnly", "WriteOnly", "All"):
             problems.append(f"{where}.readWriteType {rw!r}: valid values are ReadOnly, WriteOnly, All")
         data = _known_list(_get(sel, "dataResources"))
         if _get(sel, "includeManagementEvents", True) is False and not data:
@@ -100,10 +105,10 @@ def selector_problems(inputs: dict) -> list[str]:
             t = _get(dr, "type")
             values = _known_list(_get(dr, "values"))
             resources_total += len(values)
-            if t not in BASIC_DATA_TYPES:
+            if not _unknown(t) and t not in BASIC_DATA_TYPES:
                 problems.append(f"{where}.dataResources[{j}].type {t!r}: basic selectors log only "
                                 + ", ".join(BASIC_DATA_TYPES) + " (use advanced selectors for others)")
-            if not values and _get(dr, "values") != UNKNOWN and UNKNOWN not in (_get(dr, "values") or []):
+            if not values and not _unknown(_get(dr, "values")) and not any(map(_unknown, _get(dr, "values") or [])):
                 problems.append(f"{where}.dataResources[{j}].values must not be empty")
             if t == "AWS::S3::Object":
                 for v in values:
@@ -118,7 +123,7 @@ def selector_problems(inputs: dict) -> list[str]:
         where = f"advancedEventSelectors[{i}]"
         raw = _get(sel, "fieldSelectors")
         fields = _known_list(raw)
-        partly_unknown = raw == UNKNOWN or (isinstance(raw, list) and len(fields) < len(raw))
+        partly_unknown = _unknown(raw) or (isinstance(raw, list) and len(fields) < len(raw))
         if not fields:
             if not partly_unknown:
                 problems.append(f"{where}: fieldSelectors must not be empty")
@@ -126,7 +131,7 @@ def selector_problems(inputs: dict) -> list[str]:
         by_field: dict[str, list[dict]] = {}
         for j, fs in enumerate(fields):
             f = _get(fs, "field")
-            if f == UNKNOWN:
+            if _unknown(f):
                 partly_unknown = True
                 continue
             fw = f"{where}.fieldSelectors[{j}] ({f})"
