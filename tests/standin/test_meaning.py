@@ -267,3 +267,27 @@ def test_alarm_names_are_utf8_without_control_characters():
     characters" (the stand-in had refused every non-ASCII name)."""
     assert failures(ALARM, {"name": "Fehlgeschlagene Aufrufe – Übersicht", "period": 60, "evaluationPeriods": 1}) == []
     assert failures(ALARM, {"name": "failed\tinvocations", "period": 60, "evaluationPeriods": 1}) == ["name"]
+
+
+def test_localstack_s_rule_engine_is_loaded_only_as_checked_and_a_missing_one_refuses_patterns(tmp_path, monkeypatch):
+    """meaning.py runs LocalStack's event_rule_engine.py from .venv-localstack only when its imports are exactly the
+    ones it was read for; a different file, or none, makes every pattern refused with the reason (never passed)."""
+    from standin_aws import meaning
+
+    site = tmp_path / "lib" / "python3.11" / "site-packages"
+    (site / f"localstack_core-{meaning.LOCALSTACK_VERSION}.dist-info").mkdir(parents=True)
+    engine = site / "localstack" / "services" / "events" / "event_rule_engine.py"
+    engine.parent.mkdir(parents=True)
+    engine.write_text("import os\nfrom localstack.aws.api.events import InvalidEventPatternException\n")
+    monkeypatch.setenv("LOCALSTACK_VENV", str(tmp_path))
+    meaning._pattern_compiler.cache_clear()
+    try:
+        problem = meaning.event_pattern_problem('{"source": ["aws.s3"]}')
+        assert problem and "refusing to load it" in problem
+        monkeypatch.setenv("LOCALSTACK_VENV", str(tmp_path / "absent"))
+        problem = meaning.event_pattern_problem('{"source": ["aws.s3"]}')
+        assert problem and "scripts/setup" in problem
+    finally:
+        monkeypatch.undo()
+        meaning._pattern_compiler.cache_clear()
+    assert meaning.event_pattern_problem('{"source": ["aws.s3"]}') is None
