@@ -173,12 +173,16 @@ def selector_problems(inputs: dict) -> list[str]:
                     problems.append(f"{where}: management-event selectors filter only on eventCategory, "
                                     f"eventSource and readOnly (not {f})")
         if types == ["AWS::S3::Object"]:
+            # AdvancedFieldSelector, resources.ARN: "You can use any operator with resources.ARN, but if you use Equals
+            # or NotEquals, the value must exactly match the ARN of a valid resource of the type you've specified"
+            # (StartsWith takes any prefix, e.g. one shared by several buckets' names).
             for ops in by_field.get("resources.ARN", []):
-                for op, vals in ops.items():
-                    for v in vals:
+                for op in ("equals", "notEquals"):
+                    for v in ops.get(op, []):
                         if not _S3_OBJECT_ARN_PREFIX.match(v):
-                            problems.append(f"{where}: resources.ARN {op} {v!r}: for AWS::S3::Object the value is "
-                                            "'arn:PARTITION:s3:::BUCKET/' optionally followed by a key (prefix)")
+                            problems.append(f"{where}: resources.ARN {op} {v!r}: with Equals or NotEquals, for "
+                                            "AWS::S3::Object the value is an object ARN, "
+                                            "'arn:PARTITION:s3:::BUCKET/KEY'")
     if values_total > 500:
         problems.append(f"{values_total} values in advanced selectors; a trail allows at most 500")
     return problems

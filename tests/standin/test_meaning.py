@@ -109,7 +109,7 @@ def _trail(*field_selectors, **more):
     (_trail({"field": "eventname", "equals": ["PutObject"]}), "advancedEventSelectors"),      # no such field
     (_trail({"field": "readOnly", "startsWiths": ["f"]}), "advancedEventSelectors"),         # Equals only
     (_trail({"field": "eventName", "equals": ["x" * 2049]}), "advancedEventSelectors"),      # values <= 2048
-    (_trail({"field": "resources.ARN", "startsWiths": ["arn:aws:s3:::uploads"]}),             # no trailing slash
+    (_trail({"field": "resources.ARN", "equals": ["arn:aws:s3:::uploads"]}),                  # Equals: an object ARN
      "advancedEventSelectors"),
     (_trail(kmsKeyId="trigger-key"), "kmsKeyId"),                                             # not a key ARN
     ({**_trail(), "eventSelectors": [{"readWriteType": "WriteOnly"}]}, "advancedEventSelectors"),  # both kinds
@@ -119,6 +119,9 @@ def test_trail_selectors_cloudtrail_refuses_are_refused_offline(inputs, prop):
 
 
 def test_the_component_s_kind_of_trail_is_accepted():
+    # "You can use any operator with resources.ARN, but if you use Equals or NotEquals, the value must exactly match
+    # the ARN of a valid resource": StartsWith takes any prefix (the corpus's ct-good-wildcard-bucket).
+    assert failures(TRAIL, _trail({"field": "resources.ARN", "startsWiths": ["arn:aws:s3:::corpus-wild-"]})) == []
     assert failures(TRAIL, _trail({"field": "resources.ARN", "startsWiths": ["arn:aws:s3:::uploads/"]},
                                   {"field": "eventName", "equals": ["PutObject", "CopyObject"]},
                                   {"field": "readOnly", "equals": ["false"]},
