@@ -9,7 +9,9 @@ asks for, speaks the provider protocol (`pulumi.provider.experimental`), and has
 - `localstack`: Create, Update and Delete go through boto3 to a LocalStack endpoint (`AWS_ENDPOINT_URL`).
 
 `S3TSM_BACKEND` picks the backend. `scripts/pulumi` puts `bin/pulumi-resource-aws` on the engine's PATH.
-Where the stand-in and the real provider could disagree, the stand-in is the stricter one.
+Where the stand-in and the real provider could disagree, the stand-in is the stricter one. What values mean
+(definitions, event patterns, policies, regions, ARNs) is checked in Check by libraries nobody here wrote; see
+`meaning.py` for which checks what, and `rules.py` for each type's whole behaviour.
 """
 
 from .rules import RULES, UNKNOWN

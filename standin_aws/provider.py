@@ -103,7 +103,8 @@ class StandInAwsProvider(Provider):
         type_, name = _urn_type(request.urn), _urn_name(request.urn)
         self.backend.require_type(type_, name)
         result = rules.check(type_, name, request.urn, plain(request.old_inputs), plain(request.new_inputs),
-                             request.random_seed or b"", preview=False)
+                             request.random_seed or b"", preview=False,
+                             env=rules.Env(provider_region=self.region, caller=self.backend.identity))
         return CheckResponse(inputs=wrap_map(result.inputs),
                              failures=[CheckFailure(prop, reason) for prop, reason in result.failures])
 

@@ -6,6 +6,12 @@ outputs and the id the provider sets, the properties whose change forces a new r
 checks the provider makes before anything reaches AWS. Where the real provider or AWS is stricter than a rule could
 be, the rule takes the stricter side: a stand-in more lenient than the real thing would hide defects.
 
+What a value MEANS (a state machine definition, an event pattern, a policy, an ARN, a region) is checked by
+implementations nobody in this project wrote, named beside each field below and described in `meaning.py`:
+statelint (ASL), LocalStack's rule engine (event patterns), AWS's IAM policy grammar from cfn-lint (policies),
+botocore (regions, ARNs). CloudTrail's selector rules (`cloudtrail.py`) and KMS's lockout rule are written from AWS's
+documents. None of it comes from the policy pack (policies/), which the stand-in helps to test.
+
 Values are plain JSON-like Python values; an unknown (preview) value is the engine's sentinel `UNKNOWN`.
 """
 
@@ -18,6 +24,9 @@ import re
 import secrets
 from dataclasses import dataclass, field
 from typing import Any, Callable, Mapping, Optional
+
+from . import cloudtrail, meaning
+from .meaning import arn_problem, event_pattern_problem, policy_problem, state_machine_definition_problem
 
 UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9"  # the engine's unknown-value sentinel
 ACCOUNT_ID = "123456789012"                       # the offline backend's account
@@ -75,7 +84,9 @@ class NameRule:
     problem: Callable[[str], Optional[str]]   # why a value of the right length is refused, or None
     lower: bool = False                        # the auto-name is lowercased (buckets)
     prefix_field: Optional[str] = "namePrefix"
-    fifo_suffix: bool = False                  # SQS: a FIFO queue's name ends with ".fifo"
+    fifo_field: Optional[str] = None           # SQS/SNS: with this input true, the auto-name ends with ".fifo"
+    auto_max_length: Optional[int] = None      # pulumi-aws's Maxlen for the auto-name (before `.fifo`/prefix)
+    auto_prefix: str = ""                      # pulumi-aws puts this before the auto-name (KMS aliases: "alias/")
 
 
 # --------------------------------------------------------------------------------------------------- type rules
@@ -104,15 +115,22 @@ class TypeRule:
     tags: bool = False
     replace_on_change: frozenset = frozenset()
     checks: Mapping[str, Callable[[Any], Optional[str]]] = field(default_factory=dict)  # field -> problem
+    # checks across fields: (checked inputs, Env) -> [(field, problem)]
+    across: tuple[Callable[[Mapping[str, Any], "Env"], list], ...] = ()
+
+
+@dataclass
+class Env:
+    """What Check knows besides the inputs: the provider's region and (lazily) the caller's identity."""
+
+    provider_region: Optional[str] = None
+    caller: Callable[[], Mapping[str, str]] = lambda: {"Account": ACCOUNT_ID,
+                                                       "Arn": f"arn:aws:iam::{ACCOUNT_ID}:user/stand-in"}
 
 
 def partition_of(region: Optional[str]) -> str:
-    region = region or ""
-    if region.startswith("cn-"):
-        return "aws-cn"
-    if region.startswith("us-gov-"):
-        return "aws-us-gov"
-    return "aws"
+    """The region's partition as botocore's endpoints resolve it ("aws" when none does)."""
+    return meaning.partition_of(region or "") or "aws"
 
 
 def dns_suffix_of(region: Optional[str]) -> str:
@@ -147,13 +165,48 @@ def _retry_policy_problem(value: Any) -> Optional[str]:
     return None
 
 
-def _event_pattern_problem(value: Any) -> Optional[str]:
-    problem = _json_problem(value)
-    if problem or not isinstance(value, str):
-        return problem
-    if len(value) > 4096:
-        return f"event patterns are at most 4096 characters (this one has {len(value)})"
+def _arns(value: Any) -> Optional[str]:
+    """A list of ARNs (alarm actions): each as terraform-provider-aws's ValidARN."""
+    for item in value if isinstance(value, list) else []:
+        problem = arn_problem(item) if item != UNKNOWN else None
+        if problem:
+            return problem
     return None
+
+
+def _nested_arn(key: str) -> Callable[[Any], Optional[str]]:
+    """An ARN inside a block (deadLetterConfig.arn, loggingConfiguration.logDestination)."""
+    def check(value: Any) -> Optional[str]:
+        if isinstance(value, dict) and value.get(key) not in (None, UNKNOWN):
+            return arn_problem(value[key])
+        return None
+    return check
+
+
+def _each(key: str, check: Callable[[Any], Optional[str]]) -> Callable[[Any], Optional[str]]:
+    """`check` on `key` of each block of a list (bucket notification queues' queueArn, ...)."""
+    def run(value: Any) -> Optional[str]:
+        for i, block in enumerate(value if isinstance(value, list) else []):
+            if isinstance(block, dict) and block.get(key) not in (None, UNKNOWN):
+                problem = check(block[key])
+                if problem:
+                    return f"[{i}].{key}: {problem}"
+        return None
+    return run
+
+
+IDENTITY_POLICY, RESOURCE_POLICY, TRUST_POLICY = (policy_problem("identity"), policy_problem("resource"),
+                                                  policy_problem("trust"))
+
+
+def _trail_selector_problems(props: Mapping[str, Any], env: "Env") -> list:
+    """CloudTrail's documented selector rules (cloudtrail.py), each with the input it is about."""
+    out = []
+    for problem in cloudtrail.selector_problems(dict(props)):
+        key = next((k for k in ("advancedEventSelectors", "eventSelectors", "s3BucketName") if problem.startswith(k)),
+                   "advancedEventSelectors")
+        out.append((key, problem))
+    return out
 
 
 def _bucket_of(c: Ctx) -> str:
@@ -188,6 +241,100 @@ S3_HOSTED_ZONES = {"us-east-1": "Z3AQBSTGFYJSTF", "us-east-2": "Z2O1EMRO9K5GLX",
 _CREATED = "2025-01-01T00:00:00Z"
 _BUCKET_SUB = dict(id=_bucket_sub_id, replace_on_change=frozenset({"bucket", "expectedBucketOwner"}))
 
+def _one_of(*valid: str) -> Callable[[Any], Optional[str]]:
+    return lambda value: None if value in valid else f"expected one of [{', '.join(valid)}], got {value!r}"
+
+
+def _at_most(limit: int, at_least: int = 0) -> Callable[[Any], Optional[str]]:
+    """A string's length (descriptions, templates: the CloudFormation schema's maxLength/minLength)."""
+    def check(value: Any) -> Optional[str]:
+        if isinstance(value, str) and not at_least <= len(value) <= limit:
+            return f"{at_least}-{limit} characters (this one has {len(value)})"
+        return None
+    return check
+
+
+def _in(key: str, check: Callable[[Any], Optional[str]]) -> Callable[[Any], Optional[str]]:
+    """`check` on `key` of a block (loggingConfiguration.level, rule.objectOwnership)."""
+    def run(value: Any) -> Optional[str]:
+        if isinstance(value, dict) and value.get(key) not in (None, UNKNOWN):
+            problem = check(value[key])
+            return f"{key}: {problem}" if problem else None
+        return None
+    return run
+
+
+def _all(*checks: Callable[[Any], Optional[str]]) -> Callable[[Any], Optional[str]]:
+    def run(value: Any) -> Optional[str]:
+        return next((p for p in (c(value) for c in checks) if p), None)
+    return run
+
+
+_RULE_NAME = _pattern(r"[.\-_A-Za-z0-9]{1,64}", "rule names are 1-64 letters, digits, '.', '-', '_'")
+_ROLE_NAME = _pattern(r"[\w+=,.@-]{1,64}", "role names are 1-64 letters, digits and '+=,.@_-'")
+
+
+def _bus_name_problem(value: Any) -> Optional[str]:
+    """PutRule/PutTargets EventBusName: a bus name ([/.-_A-Za-z0-9], 1-256) or a bus ARN (at most 1600)."""
+    if not isinstance(value, str):
+        return None
+    if value.startswith("arn:"):
+        return arn_problem(value) or (None if len(value) <= 1600 else "bus ARNs are at most 1600 characters")
+    if not re.fullmatch(r"[/.\-_A-Za-z0-9]{1,256}", value):
+        return "bus names are 1-256 letters, digits, '/', '.', '-', '_' (or a bus ARN)"
+    return None
+
+
+def _policy_arn_problem(value: Any) -> Optional[str]:
+    """AttachRolePolicy PolicyArn: a managed policy's ARN (ValidARN, then the schema's arn:...:iam::ACCOUNT|aws:policy/)."""
+    problem = arn_problem(value)
+    if problem or not isinstance(value, str):
+        return problem
+    if not re.fullmatch(r"arn:aws[a-zA-Z-]*:iam::(\d{12}|aws):policy/[\w+=,.@/-]+", value):
+        return f"{value!r} is not a managed policy ARN (arn:PARTITION:iam::ACCOUNT:policy/NAME)"
+    return None
+
+
+def _weights_problem(value: Any) -> Optional[str]:
+    """Step Functions alias routing: 1-2 versions, each weight 0-100 (UpdateStateMachineAlias)."""
+    if not isinstance(value, list):
+        return None
+    if not 1 <= len(value) <= 2:
+        return f"1 or 2 routing configurations (there are {len(value)})"
+    for i, route in enumerate(value):
+        problem = _between(0, 100)(route.get("weight") if isinstance(route, dict) else None)
+        if problem:
+            return f"[{i}].weight: {problem}"
+    return None
+
+
+def _dimensions_problem(value: Any) -> Optional[str]:
+    """PutMetricAlarm Dimensions: at most 30; names 1-255, values 1-1024 characters."""
+    if not isinstance(value, dict):
+        return None
+    if len(value) > 30:
+        return f"at most 30 dimensions (there are {len(value)})"
+    for name, v in value.items():
+        if not 1 <= len(name) <= 255:
+            return f"dimension names are 1-255 characters ({name[:40]!r}...)"
+        if isinstance(v, str) and v != UNKNOWN and not 1 <= len(v) <= 1024:
+            return f"dimension {name!r}: values are 1-1024 characters"
+    return None
+
+
+# Where these rules refuse more than AWS's CloudFormation schemas do (tests/standin/test_differential.py checks they
+# refuse at least as much), the AWS document that says so:
+# - bucket names: S3 User Guide, "General purpose bucket naming rules" (no '..', no IP address, reserved prefixes and
+#   suffixes); the schema has only a length and a character pattern;
+# - trail names: CloudTrail CreateTrail, Name ("not contain two of '._-' in a row", "not in IP address format");
+# - queue, topic, state machine, rule and target names: the characters CreateQueue, CreateTopic, CreateStateMachine,
+#   PutRule and PutTargets list (the schema gives some only a length);
+# - state machine definitions, event patterns, policies, ARNs, regions, tags: meaning.py (statelint, LocalStack's
+#   rule engine, AWS's IAM grammar, terraform-provider-aws's ValidARN, botocore, the tagging guide);
+# - trail selectors: cloudtrail.py (CloudTrail API Reference, AdvancedFieldSelector and PutEventSelectors);
+# - alarm periods and evaluation window: PutMetricAlarm, Period; a lifecycle rule's id and action:
+#   terraform-provider-aws (id Required) and PutBucketLifecycleConfiguration; KMS alias names: CreateAlias
+#   ("alias/aws/" is reserved); KMS key policies: CreateKey, Policy (the lockout rule).
 RULES: dict[str, TypeRule] = {
     "aws:s3/bucket:Bucket": TypeRule(
         name=NameRule("bucket", 63, bucket_name_problem, lower=True, prefix_field="bucketPrefix"),
@@ -202,13 +349,23 @@ RULES: dict[str, TypeRule] = {
         id=_bucket_of, replace_on_change=frozenset({"bucket", "bucketPrefix", "objectLockEnabled"}),
     ),
     "aws:s3/bucketVersioning:BucketVersioning": TypeRule(**_BUCKET_SUB),
-    "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration": TypeRule(**_BUCKET_SUB),
+    "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration": TypeRule(
+        checks={"rules": _each("applyServerSideEncryptionByDefault",
+                               _in("sseAlgorithm", _one_of("AES256", "aws:kms", "aws:kms:dsse")))}, **_BUCKET_SUB),
     "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock": TypeRule(
         defaults={"blockPublicAcls": False, "blockPublicPolicy": False, "ignorePublicAcls": False,
                   "restrictPublicBuckets": False}, **_BUCKET_SUB),
-    "aws:s3/bucketOwnershipControls:BucketOwnershipControls": TypeRule(**_BUCKET_SUB),
-    "aws:s3/bucketPolicy:BucketPolicy": TypeRule(checks={"policy": _json_problem}, **_BUCKET_SUB),
-    "aws:s3/bucketNotification:BucketNotification": TypeRule(defaults={"eventbridge": False}, **_BUCKET_SUB),
+    "aws:s3/bucketOwnershipControls:BucketOwnershipControls": TypeRule(
+        checks={"rule": _in("objectOwnership", _one_of("BucketOwnerPreferred", "ObjectWriter", "BucketOwnerEnforced"))},
+        **_BUCKET_SUB),
+    # policy: AWS's IAM grammar for resource policies (cfn-lint's schema, meaning.py).
+    "aws:s3/bucketPolicy:BucketPolicy": TypeRule(checks={"policy": RESOURCE_POLICY}, **_BUCKET_SUB),
+    # queueArn/topicArn/lambdaFunctionArn: terraform-provider-aws's ValidARN (botocore's ArnParser).
+    "aws:s3/bucketNotification:BucketNotification": TypeRule(
+        defaults={"eventbridge": False}, checks={"queues": _each("queueArn", arn_problem),
+                                                 "topics": _each("topicArn", arn_problem),
+                                                 "lambdaFunctions": _each("lambdaFunctionArn", arn_problem)},
+        **_BUCKET_SUB),
     "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration": TypeRule(**_BUCKET_SUB),
     "aws:s3/bucketLogging:BucketLogging": TypeRule(**_BUCKET_SUB),
     "aws:cloudtrail/trail:Trail": TypeRule(
@@ -222,6 +379,10 @@ RULES: dict[str, TypeRule] = {
         # The provider's id for a trail is its ARN.
         id=lambda c: f"arn:{c.partition}:cloudtrail:{c.region}:{c.account}:trail/{c.get('name')}",
         replace_on_change=frozenset({"name"}),
+        # Selectors: CloudTrail's documented fields and operators (cloudtrail.py), in Check for both backends.
+        # kmsKeyId and the CloudWatch Logs ARNs: terraform-provider-aws's ValidARN.
+        checks={"kmsKeyId": arn_problem, "cloudWatchLogsGroupArn": arn_problem, "cloudWatchLogsRoleArn": arn_problem},
+        across=(_trail_selector_problems,),
     ),
     "aws:cloudwatch/eventRule:EventRule": TypeRule(
         name=NameRule("name", 64, _pattern(r"[.\-_A-Za-z0-9]+", "rule names use only letters, digits, '.', '-', "
@@ -229,7 +390,10 @@ RULES: dict[str, TypeRule] = {
         defaults={"eventBusName": "default", "state": "ENABLED", "forceDestroy": False}, tags=True,
         computed={"arn": lambda c: f"arn:{c.partition}:events:{c.region}:{c.account}:rule/{_rule_path(c)}"},
         id=_rule_path, replace_on_change=frozenset({"name", "namePrefix", "eventBusName"}),
-        checks={"eventPattern": _event_pattern_problem},
+        # eventPattern: LocalStack's EventBridge rule engine (meaning.py); roleArn: ValidARN.
+        checks={"eventPattern": event_pattern_problem, "roleArn": arn_problem, "description": _at_most(512),
+                "eventBusName": _bus_name_problem,
+                "state": _one_of("ENABLED", "DISABLED", "ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS")},
     ),
     "aws:cloudwatch/eventTarget:EventTarget": TypeRule(
         name=NameRule("targetId", 64, _pattern(r"[.\-_A-Za-z0-9]+", "target ids use only letters, digits, '.', "
@@ -238,7 +402,10 @@ RULES: dict[str, TypeRule] = {
         id=lambda c: (f"{c.get('rule')}-{c.get('targetId')}" if c.get("eventBusName", "default") == "default"
                       else f"{c.get('eventBusName')}/{c.get('rule')}/{c.get('targetId')}"),
         replace_on_change=frozenset({"rule", "targetId", "eventBusName"}),
-        checks={"retryPolicy": _retry_policy_problem, "input": _json_problem},
+        # arn, roleArn, deadLetterConfig.arn: terraform-provider-aws's ValidARN (botocore's ArnParser).
+        checks={"retryPolicy": _retry_policy_problem, "input": _json_problem, "arn": arn_problem,
+                "roleArn": arn_problem, "deadLetterConfig": _nested_arn("arn"), "rule": _RULE_NAME,
+                "eventBusName": _bus_name_problem, "inputTransformer": _in("inputTemplate", _at_most(8192, 1))},
     ),
     "aws:iam/role:Role": TypeRule(
         name=NameRule("name", 64, _pattern(_IAM_NAME, "role names use only letters, digits and '+=,.@_-'")),
@@ -250,12 +417,19 @@ RULES: dict[str, TypeRule] = {
             "createDate": lambda c: _CREATED,
         },
         id=lambda c: c.get("name"), replace_on_change=frozenset({"name", "namePrefix", "path"}),
-        checks={"assumeRolePolicy": _json_problem, "maxSessionDuration": _between(3600, 43200)},
+        # assumeRolePolicy: AWS's grammar for trust policies; inline policies: for identity policies (cfn-lint).
+        # description: CreateRole, 0-1000 characters of [\t\n\r\x20-\x7e\xa1-\xff].
+        checks={"assumeRolePolicy": TRUST_POLICY, "maxSessionDuration": _between(3600, 43200),
+                "description": _all(_at_most(1000), _pattern(r"[\t\n\r\x20-\x7e\xa1-\xff]*",
+                                                             "role descriptions use printable Latin-1 characters")),
+                "permissionsBoundary": arn_problem, "inlinePolicies": _each("policy", IDENTITY_POLICY),
+                "managedPolicyArns": _arns},
     ),
     "aws:iam/rolePolicy:RolePolicy": TypeRule(
         name=NameRule("name", 128, _pattern(_IAM_NAME, "policy names use only letters, digits and '+=,.@_-'")),
         regional=False, id=lambda c: f"{c.get('role')}:{c.get('name')}",
-        replace_on_change=frozenset({"name", "namePrefix", "role"}), checks={"policy": _json_problem},
+        replace_on_change=frozenset({"name", "namePrefix", "role"}),
+        checks={"policy": IDENTITY_POLICY, "role": _ROLE_NAME},
     ),
     "aws:iam/policy:Policy": TypeRule(
         name=NameRule("name", 128, _pattern(_IAM_NAME, "policy names use only letters, digits and '+=,.@_-'")),
@@ -264,27 +438,27 @@ RULES: dict[str, TypeRule] = {
                   "policyId": lambda c: "ANPA" + hashlib.sha256(c.name.encode()).hexdigest()[:17].upper(),
                   "attachmentCount": lambda c: 0},
         id=lambda c: f"arn:{c.partition}:iam::{c.account}:policy{c.get('path', '/')}{c.get('name')}",
-        replace_on_change=frozenset({"name", "namePrefix", "path"}), checks={"policy": _json_problem},
+        replace_on_change=frozenset({"name", "namePrefix", "path"}), checks={"policy": IDENTITY_POLICY},
     ),
     "aws:iam/rolePolicyAttachment:RolePolicyAttachment": TypeRule(
         regional=False, id=lambda c: f"{c.get('role')}/{c.get('policyArn')}",
-        replace_on_change=frozenset({"role", "policyArn"}),
+        replace_on_change=frozenset({"role", "policyArn"}), checks={"policyArn": _policy_arn_problem, "role": _ROLE_NAME},
     ),
     "aws:sqs/queue:Queue": TypeRule(
         name=NameRule("name", 80, _pattern(r"[A-Za-z0-9_-]+(\.fifo)?", "queue names use only letters, digits, "
                                                                       "'-' and '_' (FIFO queues end with .fifo)"),
-                      fifo_suffix=True),
+                      fifo_field="fifoQueue"),
         defaults={"delaySeconds": 0, "maxMessageSize": 262144, "messageRetentionSeconds": 345600,
                   "receiveWaitTimeSeconds": 0, "visibilityTimeoutSeconds": 30, "fifoQueue": False}, tags=True,
         computed={"arn": lambda c: f"arn:{c.partition}:sqs:{c.region}:{c.account}:{c.get('name')}",
                   "url": _queue_url},
         id=_queue_url, replace_on_change=frozenset({"name", "namePrefix", "fifoQueue"}),
         checks={"messageRetentionSeconds": _between(60, 1209600), "delaySeconds": _between(0, 900),
-                "visibilityTimeoutSeconds": _between(0, 43200), "policy": _json_problem},
+                "visibilityTimeoutSeconds": _between(0, 43200), "policy": RESOURCE_POLICY},
     ),
     "aws:sqs/queuePolicy:QueuePolicy": TypeRule(
         id=lambda c: str(c.get("queueUrl", "")), replace_on_change=frozenset({"queueUrl"}),
-        checks={"policy": _json_problem},
+        checks={"policy": RESOURCE_POLICY},
     ),
     "aws:sfn/stateMachine:StateMachine": TypeRule(
         name=NameRule("name", 80, _pattern(r"[A-Za-z0-9_-]+", "state machine names use only letters, digits, '-' "
@@ -295,7 +469,11 @@ RULES: dict[str, TypeRule] = {
                   "stateMachineVersionArn": lambda c: f"{_state_machine_arn(c)}:1" if c.get("publish") else "",
                   "description": lambda c: ""},
         id=_state_machine_arn, replace_on_change=frozenset({"name", "namePrefix", "type"}),
-        checks={"definition": _json_problem},
+        # definition: statelint (Amazon States Language, as ValidateStateMachineDefinition); roleArn and the log
+        # destination: terraform-provider-aws's ValidARN.
+        checks={"definition": state_machine_definition_problem, "roleArn": arn_problem,
+                "loggingConfiguration": _all(_nested_arn("logDestination"),
+                                             _in("level", _one_of("ALL", "ERROR", "FATAL", "OFF")))},
     ),
     "aws:sfn/alias:Alias": TypeRule(
         name=NameRule("name", 80, _pattern(r"[A-Za-z0-9_-]+", "alias names use only letters, digits, '-' and '_'"),
@@ -303,7 +481,7 @@ RULES: dict[str, TypeRule] = {
         computed={"arn": lambda c: f"{(c.get('routingConfigurations') or [{}])[0].get('stateMachineVersionArn', '').rsplit(':', 1)[0]}:{c.get('name')}",
                   "creationDate": lambda c: _CREATED},
         id=lambda c: f"{(c.get('routingConfigurations') or [{}])[0].get('stateMachineVersionArn', '').rsplit(':', 1)[0]}:{c.get('name')}",
-        replace_on_change=frozenset({"name"}),
+        replace_on_change=frozenset({"name"}), checks={"routingConfigurations": _weights_problem},
     ),
     "aws:cloudwatch/eventBus:EventBus": TypeRule(
         name=NameRule("name", 256, _pattern(r"[/.\-_A-Za-z0-9]+", "bus names use only letters, digits, '/', '.', "
@@ -314,14 +492,28 @@ RULES: dict[str, TypeRule] = {
 }
 
 def _alarm_period_problem(value: Any) -> Optional[str]:
+    """PutMetricAlarm, Period: "Valid values are 10, 20, 30, and any multiple of 60." (AWS accepts 10/20/30 for any
+    metric; on a standard-resolution metric such an alarm lapses into INSUFFICIENT_DATA, which is the component's
+    concern, not a refusal.)"""
     if isinstance(value, (int, float)) and not isinstance(value, bool) and not (
-            value in (10, 30) or (value >= 60 and value % 60 == 0)):
-        return f"periods are 10, 30 or a multiple of 60 seconds, got {value:g}"
+            value in (10, 20, 30) or (value >= 60 and value % 60 == 0)):
+        return f"periods are 10, 20, 30 or a multiple of 60 seconds, got {value:g}"
     return None
 
 
-def _one_of(*valid: str) -> Callable[[Any], Optional[str]]:
-    return lambda value: None if value in valid else f"expected one of [{', '.join(valid)}], got {value!r}"
+def _alarm_window_problems(props: Mapping[str, Any], env: "Env") -> list:
+    """PutMetricAlarm, Period: "Period multiplied by EvaluationPeriods can't be more than 604,800 seconds. For alarms
+    with a period of less than one hour (3,600 seconds), the total evaluation period can't be longer than one day
+    (86,400 seconds)." """
+    period, count = props.get("period"), props.get("evaluationPeriods")
+    if not all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in (period, count)):
+        return []
+    limit = 86400 if period < 3600 else 604800
+    if period * count > limit:
+        return [("evaluationPeriods", f"period x evaluationPeriods is {period:g} x {count:g} = {period * count:g} s; "
+                 f"at most {limit} s for a period {'under' if limit == 86400 else 'of'} one hour"
+                 f"{'' if limit == 86400 else ' or more'} (PutMetricAlarm)")]
+    return []
 
 
 def _alarm_arn(c: Ctx) -> str:
@@ -335,12 +527,17 @@ def _topic_arn(c: Ctx) -> str:
 # Added for the component's alarms (components/s3_triggered_state_machine/alarms.py): the alarm and the topic it notifies.
 RULES.update({
     "aws:cloudwatch/metricAlarm:MetricAlarm": TypeRule(
-        # AlarmName: 1-255 characters (PutMetricAlarm); printable ASCII here, the stricter side.
-        name=NameRule("name", 255, _pattern(r"[\x20-\x7e]+", "alarm names use printable ASCII characters"),
+        # PutMetricAlarm, AlarmName: 1-255 characters; "The name must contain only UTF-8 characters, and can't contain
+        # ASCII control characters".
+        name=NameRule("name", 255, _pattern(r"[^\x00-\x1f\x7f]+", "alarm names have no ASCII control characters"),
                       prefix_field=None),
         defaults={"actionsEnabled": True, "treatMissingData": "missing"}, tags=True,
         computed={"arn": _alarm_arn}, id=lambda c: c.get("name"), replace_on_change=frozenset({"name"}),
+        across=(_alarm_window_problems,),
         checks={
+            "alarmActions": _arns, "okActions": _arns, "insufficientDataActions": _arns,  # ValidARN each
+            "alarmDescription": _at_most(1024), "metricName": _at_most(255, 1), "dimensions": _dimensions_problem,
+            "namespace": _all(_at_most(255, 1), _pattern(r"[^:].*", "namespaces do not start with ':'")),
             "period": _alarm_period_problem,
             "evaluationPeriods": _between(1, 100000),
             "comparisonOperator": _one_of(
@@ -352,13 +549,15 @@ RULES.update({
         },
     ),
     "aws:sns/topic:Topic": TypeRule(
-        # CreateTopic: 1-256 ASCII letters, digits, '_' and '-' (FIFO topics end with .fifo).
+        # CreateTopic: 1-256 ASCII letters, digits, '_' and '-' (FIFO topics end with .fifo). pulumi-aws auto-names
+        # with Maxlen 80, then appends ".fifo" for a FIFO topic (provider/resource_overrides.go, aws_sns_topic).
         name=NameRule("name", 256, _pattern(r"[A-Za-z0-9_-]+(\.fifo)?", "topic names use only letters, digits, "
-                                                                       "'-' and '_' (FIFO topics end with .fifo)")),
+                                                                       "'-' and '_' (FIFO topics end with .fifo)"),
+                      auto_max_length=80, fifo_field="fifoTopic"),
         defaults={"fifoTopic": False}, tags=True,
         computed={"arn": _topic_arn, "owner": lambda c: c.account}, id=_topic_arn,
         replace_on_change=frozenset({"name", "namePrefix", "fifoTopic"}),
-        checks={"policy": _json_problem},
+        checks={"policy": RESOURCE_POLICY},
     ),
 })
 
@@ -384,8 +583,11 @@ class CheckResult:
 
 
 def check(type_: str, name: str, urn: str, olds: Mapping[str, Any], news: Mapping[str, Any], seed: bytes,
-          preview: bool) -> CheckResult:
-    """The provider's Check: defaults, the auto-name, and the values AWS would refuse, before anything is created."""
+          preview: bool, env: Optional[Env] = None) -> CheckResult:
+    """The provider's Check: defaults, the auto-name, and the values AWS would refuse, before anything is created.
+    `env` gives the provider's region (for the partition check) and the caller (KMS's lockout check); without it,
+    the offline backend's caller and no partition check."""
+    env = env or Env()
     rule = rule_for(type_)
     props = dict(news)
     failures: list[tuple[str, str]] = []
@@ -409,13 +611,18 @@ def check(type_: str, name: str, urn: str, olds: Mapping[str, Any], news: Mappin
             props[nr.field] = olds[nr.field]  # keep the name an earlier update chose
         else:
             base = name.lower() if nr.lower else name
-            fifo = ".fifo" if nr.fifo_suffix and props.get("fifoQueue") is True else ""
-            candidate = f"{base}-{random_suffix(seed, urn)}{fifo}"
-            if len(candidate) > nr.max_length:
-                failures.append((nr.field, f"the auto-name of {name!r} ({name!r} plus '-', {AUTO_NAME_RANDOM} random "
-                                 f"characters{' and .fifo' if fifo else ''}) is {len(candidate)} characters long; "
-                                 f"{nr.field} is at most {nr.max_length}: give a shorter logical name or an "
-                                 f"explicit {nr.field}"))
+            fifo = ".fifo" if nr.fifo_field and props.get(nr.fifo_field) is True else ""
+            generated = f"{base}-{random_suffix(seed, urn)}"
+            candidate = f"{nr.auto_prefix}{generated}{fifo}"
+            auto_max = nr.auto_max_length or nr.max_length
+            if len(generated) > auto_max or len(candidate) > nr.max_length:
+                limit = (f"pulumi-aws auto-names {nr.field} with at most {auto_max} characters"
+                         if nr.auto_max_length and len(generated) > auto_max else f"{nr.field} is at most "
+                                                                                    f"{nr.max_length}")
+                failures.append((nr.field, f"the auto-name of {name!r} ({nr.auto_prefix and repr(nr.auto_prefix) + ', '}"
+                                 f"{name!r} plus '-', {AUTO_NAME_RANDOM} random characters"
+                                 f"{' and .fifo' if fifo else ''}) is {len(candidate)} characters long; {limit}: give "
+                                 f"a shorter logical name or an explicit {nr.field}"))
             props[nr.field] = candidate
     if nr is not None:
         value = props.get(nr.field)
@@ -426,11 +633,22 @@ def check(type_: str, name: str, urn: str, olds: Mapping[str, Any], news: Mappin
                 failures.append((nr.field, f"{nr.field} {value!r} is refused by AWS: {problem}"))
     for key, problem_of in rule.checks.items():
         value = props.get(key)
-        if value is None or value == UNKNOWN:
+        if value is None or value == UNKNOWN or type(value).__name__ == "Unknown":  # (the mocks' unknown)
             continue
         problem = problem_of(value)
         if problem:
             failures.append((key, f"{key}: {problem}"))
+    if rule.regional and props.get("region") not in (None, UNKNOWN):
+        # terraform-provider-aws verifyRegionInConfiguredPartition; the region list is botocore's (meaning.py).
+        problem = meaning.region_problem(props["region"], env.provider_region)
+        if problem:
+            failures.append(("region", f"region: {problem}"))
+    if rule.tags and props.get("tags") not in (None, UNKNOWN):
+        problem = meaning.tags_problem(props["tags"])
+        if problem:
+            failures.append(("tags", f"tags: {problem}"))
+    for across in rule.across:
+        failures += [(key, f"{key}: {problem}") for key, problem in across(props, env)]
     return CheckResult(props, failures)
 
 
@@ -557,8 +775,9 @@ def _lifecycle_rules_problem(value: Any) -> Optional[str]:
     for i, rule in enumerate(value):
         if not isinstance(rule, dict):
             continue
-        if len(str(rule.get("id") or "")) > 255:
-            return f"rules[{i}].id is over 255 characters"
+        if rule.get("id") != UNKNOWN and not 1 <= len(str(rule.get("id") or "")) <= 255:
+            # terraform-provider-aws (bucket_lifecycle_configuration): rule.id is Required, 1-255 characters.
+            return f"rules[{i}].id is required, 1 to 255 characters (got {rule.get('id')!r})"
         if rule.get("status") not in ("Enabled", "Disabled", UNKNOWN):
             return f"rules[{i}].status: expected Enabled or Disabled, got {rule.get('status')!r}"
         if not any(rule.get(a) for a in actions):
@@ -585,16 +804,21 @@ RULES.update({
                   "bypassPolicyLockoutSafetyCheck": False},
         computed={"arn": _key_arn, "keyId": _key_id},
         id=_key_id, replace_on_change=frozenset({"keyUsage", "customerMasterKeySpec", "multiRegion"}),
-        checks={"policy": _json_problem, "deletionWindowInDays": _between(7, 30),
+        # policy: AWS's grammar for resource policies (cfn-lint) and KMS's lockout check (meaning.py).
+        checks={"policy": RESOURCE_POLICY, "deletionWindowInDays": _between(7, 30), "description": _at_most(8192),
                 "rotationPeriodInDays": _between(90, 2560)},
+        across=(lambda props, env: [("policy", p) for p in [meaning.kms_lockout_problem(props, env.caller())] if p],),
     ),
     "aws:kms/alias:Alias": TypeRule(
-        name=NameRule("name", 256, _alias_name_problem, prefix_field="namePrefix"),
+        # pulumi-aws auto-names with Maxlen 238, then puts "alias/" before the name (resource_overrides.go).
+        name=NameRule("name", 256, _alias_name_problem, prefix_field="namePrefix", auto_max_length=238,
+                      auto_prefix="alias/"),
         computed={"arn": lambda c: f"arn:{c.partition}:kms:{c.region}:{c.account}:{c.get('name')}",
                   "targetKeyArn": lambda c: (c.get("targetKeyId") if str(c.get("targetKeyId", "")).startswith("arn:")
                                              else f"arn:{c.partition}:kms:{c.region}:{c.account}:key/"
                                                   f"{c.get('targetKeyId')}")},
         id=lambda c: c.get("name"), replace_on_change=frozenset({"name", "namePrefix"}),
+        checks={"targetKeyId": _at_most(256, 1)},
     ),
     "aws:cloudwatch/logGroup:LogGroup": TypeRule(
         # CreateLogGroup: 1-512 characters of letters, digits, '_', '-', '/', '.', '#'.
@@ -603,6 +827,11 @@ RULES.update({
         tags=True, defaults={"retentionInDays": 0, "skipDestroy": False, "logGroupClass": "STANDARD"},
         computed={"arn": lambda c: f"arn:{c.partition}:logs:{c.region}:{c.account}:log-group:{c.get('name')}"},
         id=lambda c: c.get("name"), replace_on_change=frozenset({"name", "namePrefix", "logGroupClass"}),
-        checks={"retentionInDays": _retention_problem},
+        checks={"retentionInDays": _retention_problem, "kmsKeyId": arn_problem},
     ),
 })
+
+# pulumi-aws v7 keeps `aws.s3.BucketV2` as the deprecated spelling of the same resource (aws_s3_bucket).
+RULES["aws:s3/bucketV2:BucketV2"] = RULES["aws:s3/bucket:Bucket"]
+# An attachment of a managed policy to roles, users or groups (IAM, global): AttachRolePolicy's PolicyArn.
+RULES["aws:iam/policyAttachment:PolicyAttachment"] = TypeRule(regional=False, checks={"policyArn": _policy_arn_problem})

@@ -65,7 +65,9 @@ NAME_RULES: dict[str, NameRule] = {
     "iam_role": NameRule("IAM role name", 1, 64, r"A-Za-z0-9_+=,.@\-", "letters, digits and _+=,.@-"),
     "iam_role_policy": NameRule("IAM role policy name", 1, 128, r"A-Za-z0-9_+=,.@\-", "letters, digits and _+=,.@-"),
     "sqs_queue": NameRule("SQS queue name", 1, 80, r"A-Za-z0-9_\-", "letters, digits, '_' and '-'"),
-    "sns_topic": NameRule("SNS topic name", 1, 256, r"A-Za-z0-9_\-", "letters, digits, '_' and '-'"),
+    # CreateTopic allows 256, but pulumi-aws auto-names a topic with at most 80 characters (resource_overrides.go,
+    # aws_sns_topic Maxlen 80), and the component's topic is auto-named.
+    "sns_topic": NameRule("SNS topic name", 1, 80, r"A-Za-z0-9_\-", "letters, digits, '_' and '-'"),
     "cloudwatch_alarm": NameRule("CloudWatch alarm name", 1, 255, r"\x20-\x7e", "printable ASCII characters"),
     "state_machine": NameRule("Step Functions state machine name", 1, 80, r"A-Za-z0-9_\-.+=@!()'",
                               "letters, digits and _-.+=@!()'"),

@@ -30,8 +30,9 @@ AWS = {
     "sqs_queue": (r"[A-Za-z0-9_-]+", 80),
     "state_machine": (r"[^\s<>{}\[\]?*\"#%\\^|~`$&,;:/]+", 80),
     # SNS CreateTopic: "Topic names must be made up of only uppercase and lowercase ASCII letters, numbers,
-    # underscores, and hyphens, and must be between 1 and 256 characters long."
-    "sns_topic": (r"[A-Za-z0-9_-]+", 256),
+    # underscores, and hyphens, and must be between 1 and 256 characters long." The component's topic is auto-named,
+    # and pulumi-aws auto-names topics with at most 80 characters (resource_overrides.go, aws_sns_topic Maxlen 80).
+    "sns_topic": (r"[A-Za-z0-9_-]+", 80),
     # CloudWatch PutMetricAlarm AlarmName: length 1-255; printable ASCII here (the stricter side).
     "cloudwatch_alarm": (r"[\x20-\x7e]+", 255),
 }

@@ -174,9 +174,13 @@ def test_an_invalid_event_pattern_is_refused_as_aws_would(backend, aws):
     # LocalStack's PutRule accepts it (AWS does not) ...
     events.put_rule(Name="res-raw-invalid", EventPattern=bad)
     events.delete_rule(Name="res-raw-invalid")
-    # ... so the backend validates with TestEventPattern, which answers as AWS does.
+    # ... so the provider's Check refuses it first, in both backends (LocalStack's rule engine, standin_aws/meaning.py),
+    checked = rules.check("aws:cloudwatch/eventRule:EventRule", "res-bad-rule", "urn:pulumi:e2e::p::x::res-bad-rule",
+                          {}, {"eventPattern": bad}, b"seed", preview=False)
+    assert [prop for prop, _ in checked.failures] == ["eventPattern"]
+    # ... and the backend still validates with TestEventPattern, which answers as AWS does.
     with pytest.raises(StandInError, match="refuses the event pattern"):
-        make(backend, "aws:cloudwatch/eventRule:EventRule", "res-bad-rule", eventPattern=bad)
+        make(backend, "aws:cloudwatch/eventRule:EventRule", "res-bad-rule", _checked=False, eventPattern=bad)
 
 
 def test_an_unknown_resource_type_is_an_error_naming_it(backend):

@@ -67,8 +67,10 @@ BASIC = [{"readWriteType": "WriteOnly", "includeManagementEvents": False,
     (with_field("resources.type", equals=["AWS::S3::Object", "AWS::Lambda::Function"]), "one resources.type value"),
     (with_field("readOnly", equals=["no"]), "readOnly equals 'true' or 'false'"),
     (with_field("readOnly", notEquals=["true"]), "only the Equals operator is valid for readOnly"),
-    (with_field("resources.ARN", startsWiths=["arn:aws:s3:::username-sfn-tutorial"]), "'arn:PARTITION:s3:::BUCKET/'"),
-    (with_field("resources.ARN", startsWiths=["username-sfn-tutorial/"]), "'arn:PARTITION:s3:::BUCKET/'"),
+    # "if you use Equals or NotEquals, the value must exactly match the ARN of a valid resource" (StartsWith takes
+    # any prefix: see test_resources_arn_starts_with_takes_any_prefix).
+    (with_field("resources.ARN", equals=["arn:aws:s3:::username-sfn-tutorial"]), "'arn:PARTITION:s3:::BUCKET/KEY'"),
+    (with_field("resources.ARN", notEquals=["username-sfn-tutorial/"]), "'arn:PARTITION:s3:::BUCKET/KEY'"),
     (with_field("eventNames", equals=["PutObject"]), "unknown field"),
     (with_field("eventName"), "needs at least one operator"),
     (with_field("eventName", equals=[""]), "1-2048 characters"),
@@ -82,6 +84,14 @@ BASIC = [{"readWriteType": "WriteOnly", "includeManagementEvents": False,
 def test_each_documented_rule_has_a_failing_case(inputs, phrase):
     problems = trail_problems(inputs)
     assert any(phrase in p for p in problems), problems
+
+
+def test_resources_arn_starts_with_takes_any_prefix():
+    """AdvancedFieldSelector: "You can use any operator with resources.ARN, but if you use Equals or NotEquals, the
+    value must exactly match the ARN of a valid resource": a StartsWith prefix shared by several buckets' names (the
+    corpus's ct-good-wildcard-bucket) is accepted; the stand-in had refused it."""
+    assert trail_problems(with_field("resources.ARN", startsWiths=["arn:aws:s3:::corpus-wild-"])) == []
+    assert trail_problems(with_field("resources.ARN", equals=["arn:aws:s3:::username-sfn-tutorial/key.png"])) == []
 
 
 def test_a_field_given_twice_in_one_selector_is_refused():

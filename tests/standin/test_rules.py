@@ -20,6 +20,7 @@ RULE = "aws:cloudwatch/eventRule:EventRule"
 ROLE = "aws:iam/role:Role"
 QUEUE = "aws:sqs/queue:Queue"
 URN = "urn:pulumi:dev::p::{t}::{n}"
+TARGET_ARN = "arn:aws:states:us-east-2:123456789012:stateMachine:M"
 
 
 def checked(type_, name, news=None, olds=None, seed=b"seed", preview=False):
@@ -58,7 +59,7 @@ def test_a_prefix_name_is_unknown_until_create_and_its_length_is_checked():
     ("aws:cloudwatch/eventTarget:EventTarget", "t" * 57, "targetId", "is at most 64"),
 ])
 def test_auto_names_aws_refuses_are_refused(type_, name, field, needle):
-    failures = checked(type_, name, {"rule": "r", "arn": "a"}).failures
+    failures = checked(type_, name, {"rule": "r", "arn": TARGET_ARN}).failures
     assert [f for f, _ in failures] == [field]
     assert needle in failures[0][1]
 
@@ -106,5 +107,5 @@ def test_every_name_the_component_accepts_is_accepted_by_the_stand_in(name):
         return
     for suffix, type_ in (("bucket", BUCKET), ("trail-logs", BUCKET), ("role", ROLE), ("dlq", QUEUE),
                           ("target", "aws:cloudwatch/eventTarget:EventTarget")):
-        failures = checked(type_, f"{name}-{suffix}", {"rule": "r", "arn": "a"}).failures
+        failures = checked(type_, f"{name}-{suffix}", {"rule": "r", "arn": TARGET_ARN}).failures
         assert failures == [], (name, suffix, failures)
