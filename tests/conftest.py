@@ -40,6 +40,7 @@ def _group(parts: tuple) -> str:
 _LONG_FIRST = ("release/test_new_user.py", "corpus/test_corpus.py", "component-package")
 
 
+@pytest.hookimpl(tryfirst=True)   # before pytest-xdist's own hook, which reads the xdist_group marks
 def pytest_collection_modifyitems(config, items):
     groups = {}
     for item in items:
