@@ -8,8 +8,8 @@ from typing import Any, Iterable, Mapping
 from pulumi_policy import EnforcementLevel, PolicyConfigSchema
 
 from .delivery import DeliveryModel
-from .framework import (CANNOT_VERIFY, Finding, NotApplicable, ResourceInput, config_int, config_list,
-                        resource_and_stack_policy, stack_policy)
+from .framework import (Finding, NotApplicable, ResourceInput, config_int, config_list, resource_and_stack_policy,
+                        stack_policy, undecided)
 from .names import NO_FEEDBACK_LOOP, TRAIL_COST, TRAIL_LOGS_BUCKET, TRAIL_QUOTA
 from .graph import BUCKET_TYPES, TRAIL, Node, StackGraph
 from .patterns import UPLOAD_EVENT_NAMES, RulePattern
@@ -32,7 +32,7 @@ def check_trail_logs_bucket(graph: StackGraph, config: Mapping[str, Any]) -> Ite
     the bucket's region logs it (decided by :mod:`.delivery`, selectors evaluated)."""
     elsewhere = config_list(config, "bucketsLoggedElsewhere")
     for f in DeliveryModel.for_graph(graph, elsewhere).by_policy(TRAIL_LOGS_BUCKET):
-        yield Finding(f.message, f.urn)
+        yield Finding(f.message, f.urn, f.undecided)
 
 
 # --------------------------------------------------------------------------------------------
@@ -217,11 +217,11 @@ def _own_log_bucket_stack(graph: StackGraph) -> Iterable[Finding]:
             yield Finding(f"{trail.label()}: its s3BucketName is unknown during preview, but its property "
                           f"dependencies show that it comes from {source}; {v.message}", trail.urn)
         else:
-            yield Finding(f"{trail.label()}: {CANNOT_VERIFY}: its s3BucketName is unknown and computed from "
-                          f"{', '.join(b.label() for b, _, _ in verdicts[:4])}, and the trail logs write data "
-                          f"events on {', '.join(repr(n) for _, n, _ in loops[:3])}: if the logs go there the "
-                          "trail feeds itself forever. Pass the log bucket's name (bucket.bucket, known in "
-                          "preview) as s3BucketName.", trail.urn)
+            yield undecided(f"{trail.label()}: its s3BucketName is unknown during preview and computed from "
+                            f"{', '.join(b.label() for b, _, _ in verdicts[:4])}, and the trail logs write data "
+                            f"events on {', '.join(repr(n) for _, n, _ in loops[:3])}: if the logs go there the "
+                            "trail feeds itself forever (pass the log bucket's name, bucket.bucket, known in "
+                            "preview, as s3BucketName)", trail.urn)
 
 
 # --------------------------------------------------------------------------------------------
