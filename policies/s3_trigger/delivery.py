@@ -692,7 +692,7 @@ class DeliveryModel:
         return OK
 
     # ---- 2. which events exist ----------------------------------------------------------
-    def _resolved_trail_props(self, trail: Node) -> dict:
+    def resolved_trail_props(self, trail: Node) -> dict:
         """The trail's props; in preview an unknown selector value computed from exactly one
         managed bucket is read as that bucket's ARN prefix (``arn:aws:s3:::NAME/``)."""
         cached = self._trail_props.get(trail.urn)
@@ -726,7 +726,7 @@ class DeliveryModel:
         undecided: list[str] = []
         elsewhere_region: list[str] = []
         for t in trails:
-            props = self._resolved_trail_props(t)
+            props = self.resolved_trail_props(t)
             if op.management:
                 logged = trail_logs_management_events(props)
                 d_reason = "it logs no management events"
@@ -764,7 +764,7 @@ class DeliveryModel:
         else:
             if not reasons:  # the index ruled every trail out: say why for the first ones
                 for t in self.graph.trails()[:2]:
-                    d = explain_trail_event(self._resolved_trail_props(t), bucket, key, op.name, op.read_only)
+                    d = explain_trail_event(self.resolved_trail_props(t), bucket, key, op.name, op.read_only)
                     reasons.append(f"{t.label()}: {d.reason}")
             why = "no trail in this stack logs write data events for it (" + "; ".join(reasons[:2]) + ")"
         return Step(False, TRAIL_LOGS_BUCKET, why,
@@ -835,8 +835,11 @@ class DeliveryModel:
     def _trust_step(self, rule: Node, role: Node) -> Step:
         pd = read_policy(role.props.get("assumeRolePolicy"))
         if pd.doc.unknown and not isinstance(pd.doc.value, dict):
-            return Step(None, LEAST_PRIVILEGE, f"the trust policy of {role.label()} is unknown during preview",
-                        open=not self.graph.deps(role, "assumeRolePolicy"))
+            deps = self.graph.deps(role, "assumeRolePolicy")
+            origin = (f"computed from {', '.join(d.label() for d in deps[:3])}" if deps else
+                      "it depends on no resource of this stack")
+            return Step(None, LEAST_PRIVILEGE, f"the trust policy of {role.label()} is unknown during preview "
+                        f"({origin})", open=not deps)
         if not pd.doc.ok or pd.problems:
             return Step(False, LEAST_PRIVILEGE, f"the trust policy of {role.label()} is unusable "
                         f"({pd.doc.error or '; '.join(pd.problems) or 'missing'})", "fix the trust policy")
@@ -1184,7 +1187,7 @@ class DeliveryModel:
                     visit(x)
 
         for t in self.graph.trails_for_buckets([bucket]):
-            props = self._resolved_trail_props(t)
+            props = self.resolved_trail_props(t)
             visit(props.get("advancedEventSelectors"))
             visit(props.get("eventSelectors"))
         return list(dict.fromkeys(keys))[:8]

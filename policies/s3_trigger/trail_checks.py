@@ -114,6 +114,7 @@ def trail_chains(graph: StackGraph) -> list[list[Node]]:
     bucket): every log file starts a chain of log files that never ends. A trail that logs its own
     log bucket (a cycle of one) is the resource half's and :func:`check_no_feedback_loop_stack`'s."""
     trails = graph.trails()
+    model = DeliveryModel.for_graph(graph)
     edges: dict[str, list[Node]] = {}
     for t in trails:
         name, bucket = _log_bucket(graph, t)
@@ -123,7 +124,8 @@ def trail_chains(graph: StackGraph) -> list[list[Node]]:
         key = _log_key(t.props)
         nexts = []
         for t2 in graph.trails_for_buckets([name]):
-            if t2 is t or not explain_trail_event(t2.props, name, key, "PutObject", False).logged:
+            if t2 is t or not explain_trail_event(model.resolved_trail_props(t2), name, key, "PutObject",
+                                                  False).logged:
                 continue
             if not (t2.props.get("isMultiRegionTrail") is True or region.name is None or t2.region.name is None
                     or t2.region.name == region.name):
@@ -203,10 +205,12 @@ def _own_log_bucket_stack(graph: StackGraph) -> Iterable[Finding]:
         buckets = [b for b in _strict_deps(graph, trail, "s3BucketName") if b.type in BUCKET_TYPES]
         if not buckets:
             continue  # nothing to follow: the resource half's "not applicable" (deferred) stands
+        # Selectors computed from one bucket's ARN (bucket.arn + "/") are read as that bucket's ARN prefix.
+        props = DeliveryModel.for_graph(graph).resolved_trail_props(trail)
         verdicts = []
         for b in buckets:
             name = graph.bucket_name(b)
-            verdicts.append((b, name, feedback_loop_finding(trail.props, name) if name else None))
+            verdicts.append((b, name, feedback_loop_finding(props, name) if name else None))
         loops = [(b, name, v) for b, name, v in verdicts if isinstance(v, Finding)]
         if not loops:
             continue
