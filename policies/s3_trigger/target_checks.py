@@ -245,11 +245,14 @@ def check_dead_letter_queue(graph: StackGraph, config: Mapping[str, Any]) -> Ite
 
 
 def least_privilege_policy():
-    return stack_policy(
+    from .framework import resource_and_stack_policy  # noqa: PLC0415
+    return resource_and_stack_policy(
         LEAST_PRIVILEGE,
         f"The role of a state machine target may allow only {START} on that state machine and be "
-        f"assumable only by {EVENTS}.",
-        EnforcementLevel.MANDATORY, check_least_privilege)
+        f"assumable only by {EVENTS}; a trust or permission document that cannot work is refused before it is "
+        "created.",
+        EnforcementLevel.MANDATORY, (ROLE, ROLE_POLICY, IAM_POLICY), lambda res: check_least_privilege_resource(res),
+        check_least_privilege)
 
 
 def dead_letter_queue_policy():
@@ -328,3 +331,95 @@ def target_after_permissions_policy():
         "A state machine target should depend on its role's permissions and its dead-letter queue's policy, so "
         "it never goes live before EventBridge may use them.",
         EnforcementLevel.ADVISORY, check_target_after_permissions)
+
+
+# --------------------------------------------------------------------------------------------
+# Least privilege, resource half: what one document decides before the engine creates it
+# --------------------------------------------------------------------------------------------
+
+_DOC_PROPS = {"aws:iam/rolePolicy:RolePolicy": "policy", IAM_POLICY: "policy"}
+
+
+def _near(value: Any, expected: str) -> bool:
+    from .patterns import near_miss  # noqa: PLC0415
+    return isinstance(value, str) and value.lower() != expected.lower() and near_miss(value, expected)
+
+
+def document_findings(doc: Any, what: str) -> list[str]:
+    """Faults one permission document decides alone (pure): a misspelt ``states:StartExecution`` (IAM accepts
+    unknown actions and grants nothing for them), and an Allow of StartExecution that the same document's own Deny
+    removes (Deny always wins: the document grants nothing it seems to)."""
+    pd = read_policy(doc)
+    if not pd.doc.ok:
+        return []
+    out: list[str] = []
+    for s in pd.statements:
+        for a in s.actions or []:
+            if _near(a, START):
+                out.append(f"{what} Statement[{s.index}] {'allows' if s.allows else 'denies'} {a!r}, which is no IAM "
+                           f"action (did you mean {START}?): it grants nothing")
+    for s in pd.statements:
+        if not s.allows or not any(action_matches(a, START) for a in s.actions or []):
+            continue
+        for r in s.resources or []:
+            if not isinstance(r, str) or is_unknown(r) or contains_unknown(r) or "*" in r:
+                continue
+            from .iam import evaluate  # noqa: PLC0415
+            allowed, _ = evaluate(pd.statements, START, [r], {})
+            if allowed is False:
+                out.append(f"{what} Statement[{s.index}] allows {START} on {r}, and a Deny of the same document "
+                           "removes it: it grants nothing")
+    return out
+
+
+def trust_document_findings(doc: Any, what: str) -> list[str]:
+    """Faults one trust policy decides alone (pure): a service principal that is a near miss of
+    events.amazonaws.com (nobody can assume the role for EventBridge), and, for a statement trusting
+    events.amazonaws.com, an ``aws:SourceArn`` that is no EventBridge rule ARN (EventBridge sends the rule's ARN, so
+    the statement never applies)."""
+    pd = read_policy(doc)
+    if not pd.doc.ok:
+        return []
+    out: list[str] = []
+    for s in assume_statements(pd):
+        services, _ = principal_services(s.principal)
+        for sv in services:
+            label, _, domain = sv.partition(".") if isinstance(sv, str) else ("", "", "")
+            if (label == "events" and domain != "amazonaws.com" and _near(domain, "amazonaws.com")) or (
+                    domain == "amazonaws.com" and _near(label, "events")):
+                out.append(f"{what} trusts the service {sv!r}, which does not exist (did you mean {EVENTS}?): "
+                           "EventBridge can never assume the role")
+        if EVENTS not in services or not s.allows:
+            continue
+        from .iam import condition_values  # noqa: PLC0415
+        for v in condition_values(s.condition, "aws:SourceArn"):
+            if not isinstance(v, str) or is_unknown(v) or contains_unknown(v):
+                continue
+            head = v.split(":", 6)
+            if v.startswith("arn:") and len(head) >= 6 and head[2] not in ("events", "*") and "*" not in head[2]:
+                out.append(f"{what} lets {EVENTS} assume the role only with aws:SourceArn {v}, which is no "
+                           "EventBridge rule ARN (EventBridge sends the rule's ARN): EventBridge can never assume it")
+    return out
+
+
+def check_least_privilege_resource(res) -> Iterable[Finding]:
+    """Resource half of s3-trigger-least-privilege-role, on one resource's inputs before it is created."""
+    from .framework import NotApplicable  # noqa: PLC0415
+    problems: list[str] = []
+    if res.type == ROLE:
+        trust = res.props.get("assumeRolePolicy")
+        if read_policy(trust).doc.unknown:
+            raise NotApplicable("assumeRolePolicy is unknown during preview; the engine runs this policy again with "
+                                "the resolved document before it creates the role")
+        problems += trust_document_findings(trust, "the trust policy")
+        inline = res.props.get("inlinePolicies")
+        for i, ip in enumerate(inline if isinstance(inline, list) else []):
+            if isinstance(ip, dict):
+                problems += document_findings(ip.get("policy"), f"inline policy {ip.get('name') or i}")
+    else:
+        doc = res.props.get(_DOC_PROPS[res.type])
+        if read_policy(doc).doc.unknown:
+            raise NotApplicable("the policy document is unknown during preview; the engine runs this policy again "
+                                "with the resolved document before it creates the resource")
+        problems += document_findings(doc, "the policy")
+    return [Finding(f"{p}. Fix: allow {START} on the state machine's ARN, trusted by {EVENTS}.") for p in problems]

@@ -12,7 +12,7 @@ from .framework import (Finding, NotApplicable, ResourceInput, config_int, confi
                         stack_policy, undecided)
 from .names import NO_FEEDBACK_LOOP, TRAIL_COST, TRAIL_LOGS_BUCKET, TRAIL_QUOTA
 from .graph import BUCKET_TYPES, TRAIL, Node, StackGraph
-from .patterns import UPLOAD_EVENT_NAMES, RulePattern
+from .patterns import S3_OBJECT_EVENTS, UPLOAD_EVENT_NAMES, RulePattern, near_miss
 from .selectors import explain_trail_event, multipart_billed_events, trail_logs_management_events
 from .values import as_str, is_unknown
 
@@ -25,6 +25,43 @@ def required_event_names(rp: RulePattern) -> list[str]:
     """The CloudTrail event names a trail must log for this rule to fire on every upload it matches."""
     names = rp.upload_names()
     return names or rp.event_names()[:8]
+
+
+def selector_findings(trail_props: Mapping[str, Any]) -> list[str]:
+    """Faults one trail's selectors decide alone (pure): an S3 data-event advanced selector whose eventName values
+    are near misses of S3 API names ("CompleteMultiPartUpload"): the trail never logs that call, whatever the stack."""
+    out: list[str] = []
+    selectors = trail_props.get("advancedEventSelectors")
+    for i, sel in enumerate(selectors if isinstance(selectors, list) else []):
+        fields = sel.get("fieldSelectors") if isinstance(sel, dict) else None
+        if not isinstance(fields, list):
+            continue
+        types = [v for f in fields if isinstance(f, dict) and f.get("field") == "resources.type"
+                 for v in (f.get("equals") or []) if isinstance(v, str)]
+        if "AWS::S3::Object" not in types:
+            continue
+        for f in fields:
+            if not isinstance(f, dict) or f.get("field") != "eventName":
+                continue
+            for key in ("equals", "startsWiths", "notEquals"):
+                for v in f.get(key) or []:
+                    if not isinstance(v, str) or v in S3_OBJECT_EVENTS:
+                        continue
+                    close = next((n for n in S3_OBJECT_EVENTS if near_miss(v, n)), None)
+                    if close and (key != "startsWiths" or not close.startswith(v)):
+                        out.append(f"advancedEventSelectors[{i}] eventName {key} {v!r} names no S3 call (CloudTrail "
+                                   f"logs it as \"{close}\"): that selector never matches it")
+    return out
+
+
+def check_trail_logs_bucket_resource(res: ResourceInput) -> Iterable[Finding]:
+    """Resource half of s3-trigger-trail-logs-bucket: what one trail's selectors decide, before it is created."""
+    selectors = res.props.get("advancedEventSelectors")
+    if is_unknown(selectors):
+        raise NotApplicable("advancedEventSelectors is unknown during preview; the engine runs this policy again "
+                            "with the resolved selectors before it creates the trail")
+    return [Finding(f"{p}. Fix: spell the event names as CloudTrail logs them (PutObject, CompleteMultipartUpload, "
+                    "CopyObject).") for p in selector_findings(res.props)]
 
 
 def check_trail_logs_bucket(graph: StackGraph, config: Mapping[str, Any]) -> Iterable[Finding]:
@@ -282,11 +319,11 @@ def check_trail_cost(graph: StackGraph, config: Mapping[str, Any]) -> Iterable[F
 
 
 def trail_logs_bucket_policy():
-    return stack_policy(
+    return resource_and_stack_policy(
         TRAIL_LOGS_BUCKET,
         "A CloudTrail-based S3 rule needs a trail that logs write data events for its bucket, with logging "
         "on and selectors that keep the rule's event names; otherwise it never fires.",
-        EnforcementLevel.MANDATORY, check_trail_logs_bucket,
+        EnforcementLevel.MANDATORY, (TRAIL,), check_trail_logs_bucket_resource, check_trail_logs_bucket,
         PolicyConfigSchema(properties={
             "bucketsLoggedElsewhere": {
                 "type": "array", "items": {"type": "string"}, "default": [],

@@ -93,7 +93,7 @@ def test_tutorial_console_rule_is_a_mandatory_violation_over_grpc(stub):
 
 def test_unknowns_never_become_advisory_cant_run_notes(stub):
     s = reference_stack(preview=True)
-    s.get("rule")["props"]["eventPattern"] = U  # from no resource of the stack: the answer is open, fail closed
+    s.get("rule")["props"]["eventPattern"] = U  # from no resource of the stack: the answer is open, said so
     s.get("rule")["propdeps"], s.get("rule")["deps"] = {}, []
     for i in s.items:
         if i["name"] == "trail":
@@ -101,12 +101,16 @@ def test_unknowns_never_become_advisory_cant_run_notes(stub):
     resp = stub.AnalyzeStack(_stack_request(s))
     msgs = [(d.policyName, d.enforcementLevel, d.message) for d in resp.diagnostics]
     assert not any("can't run policy" in m for _, _, m in msgs), msgs
-    assert any(n == "s3-trigger-object-created-events" and lvl == analyzer_pb2.MANDATORY
-               and "cannot verify during preview" in m for n, lvl, m in msgs), msgs
+    # Never a refusal for what preview cannot see, never silent: the advisory names the unknown input.
+    assert not any(lvl == analyzer_pb2.MANDATORY for _, lvl, _ in msgs), msgs
+    assert any(n == "s3-trigger-undecided-in-preview" and lvl == analyzer_pb2.ADVISORY
+               and "cannot verify during preview" in m and "its eventPattern is unknown" in m
+               for n, lvl, m in msgs), msgs
     resp = stub.Analyze(analyzer_pb2.AnalyzeRequest(type=T_RULE, urn="u", name="rule",
                                                     properties=_struct({"eventPattern": U})))
     assert not resp.diagnostics
-    assert [n.policy_name for n in resp.not_applicable] == ["s3-trigger-copy-object"]
+    assert sorted(n.policy_name for n in resp.not_applicable) == ["s3-trigger-copy-object",
+                                                                  "s3-trigger-object-created-events"]
 
 
 def test_configure_and_config_reaches_the_policy(stub):

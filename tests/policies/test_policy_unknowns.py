@@ -195,3 +195,37 @@ def test_the_undecided_advisory_is_never_mandatory_and_never_silent():
     assert_violation(r, "the trust policy (assumeRolePolicy) of Role 'role' is unknown and depends on no resource")
     assert all("`pulumi up --policy-pack` judges it" in m for m in r.messages)
     assert_clean(run_stack(UNDECIDED, reference_stack()))  # nothing undecided once every value is known
+
+
+def test_a_misspelt_action_or_a_self_cancelling_permission_is_refused_before_it_is_created():
+    policy_doc = json.dumps({"Version": "2012-10-17", "Statement": [
+        {"Effect": "Allow", "Action": "states:StartExecutions", "Resource": SM_ARN}]})
+    assert_violation(run_resource(LP, T_ROLE_POLICY, {"role": "r", "policy": policy_doc}), "which is no IAM action")
+    cancelled = json.dumps({"Version": "2012-10-17", "Statement": [
+        {"Effect": "Allow", "Action": "states:StartExecution", "Resource": SM_ARN},
+        {"Effect": "Deny", "Action": "states:*", "Resource": "*"}]})
+    assert_violation(run_resource(LP, T_ROLE_POLICY, {"role": "r", "policy": cancelled}), "grants nothing")
+    assert_clean(run_resource(LP, T_ROLE_POLICY, {"role": "r", "policy": start_policy()}))
+    r = run_resource(LP, T_ROLE_POLICY, {"role": "r", "policy": U})
+    assert not r.violations and "before it creates the resource" in r.not_applicable
+
+
+def test_a_trust_policy_eventbridge_can_never_satisfy_is_refused_before_the_role_exists():
+    def trust(service, source_arn=None):
+        st = {"Effect": "Allow", "Principal": {"Service": service}, "Action": "sts:AssumeRole"}
+        if source_arn:
+            st["Condition"] = {"ArnEquals": {"aws:SourceArn": source_arn}}
+        return {"assumeRolePolicy": json.dumps({"Version": "2012-10-17", "Statement": [st]})}
+
+    assert_violation(run_resource(LP, T_ROLE, trust("event.amazonaws.com")), "does not exist")
+    assert_violation(run_resource(LP, T_ROLE, trust("events.amazonaws.com", SM_ARN)), "no EventBridge rule ARN")
+    for fine in (trust("events.amazonaws.com", f"arn:aws:events:{REGION}:{ACCOUNT}:rule/x"),
+                 trust("states.amazonaws.com"), trust("scheduler.amazonaws.com")):
+        assert_clean(run_resource(LP, T_ROLE, fine))
+
+
+def test_a_trail_selector_with_a_misspelt_event_name_is_refused_before_the_trail_exists():
+    from policy_testkit import advanced_selectors  # noqa: PLC0415
+    bad = advanced_selectors(names=["PutObject", "CompleteMultiPartUpload", "CopyObject"])
+    assert_violation(run_resource(TLB, T_TRAIL, {"advancedEventSelectors": bad}), "'CompleteMultiPartUpload'")
+    assert_clean(run_resource(TLB, T_TRAIL, {"advancedEventSelectors": advanced_selectors()}))
