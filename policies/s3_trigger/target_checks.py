@@ -69,6 +69,15 @@ def _document_findings(graph: StackGraph, owner: Node, prop: str, value: Any, li
         if from_target:  # computed from the target state machine alone: judged in full after the update
             return [f"{CANNOT_VERIFY}: {what} is unknown (computed from {target_node.label()}, the target), so "
                     f"whether it allows only {START} on it is decided by the update"]
+        others = [m for m in sms if m is not target_node]
+        if target_node is not None and others and target_node not in sms:
+            # Read, as every link of the pack, "computed from machine M" as "names M": a document of the target's
+            # role computed from other state machines and not from the target either gives the role more than its
+            # own target (refused after the update too, as over-privilege) or misses it. Computed from the target
+            # AND others (e.g. a Deny on another machine) stays undecided.
+            return [f"{what} is unknown during preview, but its property dependencies show it is computed from "
+                    f"{', '.join(m.label() for m in others[:3])}, not only from the target {target_node.label()}: "
+                    f"a target role may allow {START} on its own state machine only"]
         return [f"{CANNOT_VERIFY}: {what} is unknown and its property dependencies do not show that it "
                 "comes from the target state machine"
                 + (f" (it depends on {', '.join(s.label() for s in sms[:3])})" if sms else "")]

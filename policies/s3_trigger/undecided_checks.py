@@ -27,6 +27,6 @@ def check_undecided(graph: StackGraph, config: Mapping[str, Any]) -> Iterable[Fi
 def undecided_policy():
     return stack_policy(
         UNDECIDED_IN_PREVIEW,
-        "What the mandatory policies cannot decide in preview (a value unknown until the update that nothing in the "
+        "What the other policies cannot decide in preview (a value unknown until the update that nothing in the "
         "stack settles): the unknown input, where it comes from, and that `pulumi up --policy-pack` judges it.",
         EnforcementLevel.ADVISORY, check_undecided, collect=False)

@@ -229,3 +229,12 @@ def test_a_trail_selector_with_a_misspelt_event_name_is_refused_before_the_trail
     bad = advanced_selectors(names=["PutObject", "CompleteMultiPartUpload", "CopyObject"])
     assert_violation(run_resource(TLB, T_TRAIL, {"advancedEventSelectors": bad}), "'CompleteMultiPartUpload'")
     assert_clean(run_resource(TLB, T_TRAIL, {"advancedEventSelectors": advanced_selectors()}))
+
+
+def test_a_permission_computed_from_the_target_and_another_machine_stays_undecided():
+    """Allow the target, Deny another machine, both from outputs: correct; preview cannot read it, so it only says so."""
+    s = reference_stack(preview=True)
+    other = s.add("aws:sfn/stateMachine:StateMachine", "Other", {"name": "Other", "arn": U})
+    s.get("role-policy")["propdeps"]["policy"].append(other)
+    assert LP not in mandatory(s)
+    assert_violation(run_stack(UNDECIDED, s), "RolePolicy 'role-policy' is unknown")
