@@ -42,6 +42,7 @@ failing step is reported, each under the policy that owns it.
 from __future__ import annotations
 
 import copy
+import difflib
 import re
 from dataclasses import dataclass, field
 from typing import Any, Iterable
@@ -1039,7 +1040,10 @@ class DeliveryModel:
                     continue
                 if bucket_name_problem(n):
                     continue  # the rule's own inputs decide it: reported by the resource half (rule_checks)
-                miss = [m for m in managed if m not in served_names and near_miss(n, m)]
+                # The closest near miss (two managed buckets may both be near misses, e.g. NAME-uploads and
+                # NAME-logs for NAME-uplaods): by similarity, then by name, never by the stack's registration order.
+                miss = sorted((m for m in managed if m not in served_names and near_miss(n, m)),
+                              key=lambda m: (-difflib.SequenceMatcher(None, n, m).ratio(), m))
                 if miss:
                     intended.append((miss[0], managed[miss[0]]))
                     self._add(OBJECT_CREATED_EVENTS, view.node.urn,

@@ -238,3 +238,21 @@ def test_a_permission_computed_from_the_target_and_another_machine_stays_undecid
     s.get("role-policy")["propdeps"]["policy"].append(other)
     assert LP not in mandatory(s)
     assert_violation(run_stack(UNDECIDED, s), "RolePolicy 'role-policy' is unknown")
+
+
+def test_a_typo_near_two_buckets_means_the_closest_whatever_the_stack_order():
+    """corpus-typo-uplaods is a near miss of both corpus-typo-uploads and corpus-typo-logs: the closer one is meant,
+    whichever the engine registered first (the stack's order is not the program's)."""
+    from policy_testkit import advanced_selectors, cloudtrail_pattern  # noqa: PLC0415
+    for logs_first in (False, True):
+        s = reference_stack()
+        s.get("uploads")["props"].update(bucket="corpus-typo-uploads", id="corpus-typo-uploads")
+        s.get("logs")["props"].update(bucket="corpus-typo-logs", id="corpus-typo-logs")
+        s.get("trail")["props"].update(s3BucketName="corpus-typo-logs",
+                                       advancedEventSelectors=advanced_selectors(bucket="corpus-typo-uploads"))
+        s.get("rule")["props"]["eventPattern"] = cloudtrail_pattern(bucket="corpus-typo-uplaods")
+        if logs_first:
+            s.items.sort(key=lambda i: i["name"] != "logs")
+        got = mandatory(s)
+        assert set(got) == {OCE}, (logs_first, got)
+        assert any("near miss of the managed bucket 'corpus-typo-uploads'" in m for m in got[OCE]), got
