@@ -29,14 +29,20 @@ A bucket's events are judged across every rule and target that serves it: two ru
 together catch every object-creating operation are correct. :class:`DeliveryModel` computes every
 finding once per graph; each mandatory policy reports the findings filed under its name.
 
-Unknown values (preview) leave a step undecided. An undecided step whose value comes from resources
-of this stack is *deferred*: the engine runs the stack policies again after the update with every
-value known. Only a value the stack cannot determine fails closed.
+Unknown values (preview) are decided from what the engine gives: property dependencies (a pattern
+computed from ``bucket.id`` is a rule on that bucket, whose name is known), auto-names, and the shape
+of in-stack ARNs. A rule whose pattern is unknown is still judged on every step the pattern does not
+decide (does any event of its bucket exist at all, by either path; is the rule enabled on the default
+bus in the bucket's region; can its role start its target). What stays undecided becomes an
+*undecided* finding (reported by the advisory ``s3-trigger-undecided-in-preview``, never a refusal),
+naming the unknown input; the stack policies judge it again after the update. Every independent
+failing step is reported, each under the policy that owns it.
 """
 
 from __future__ import annotations
 
 import copy
+import difflib
 import re
 from dataclasses import dataclass, field
 from typing import Any, Iterable
@@ -46,6 +52,7 @@ from .graph import (BUCKET_TYPES, NOTIFICATION, POLICY_ATTACHMENT, ROLE, ROLE_PO
 from .iam import evaluate, principal_services, read_policy
 from .names import (EVENTBRIDGE_ENABLED, LEAST_PRIVILEGE, OBJECT_CREATED_EVENTS, SAME_REGION,
                     TRAIL_LOGS_BUCKET)
+from .framework import AT_UPDATE, CANNOT_VERIFY
 from .patterns import (CLOUDTRAIL_DETAIL_TYPE, OBJECT_CREATED_DETAIL_TYPE, RulePattern, glob_match, leaf_matches,
                        near_miss, event_matches)
 from .regions import Region, parse_arn
@@ -532,6 +539,7 @@ class RuleView:
     compiled: dict[str, Compiled]
     targets: list[TargetView]
     paths: tuple[str, ...]
+    unknown: bool = False  # the pattern is unknown during preview
 
 
 @dataclass
@@ -539,6 +547,7 @@ class Finding:
     policy: str
     urn: str
     message: str
+    undecided: bool = False
 
 
 class DeliveryModel:
@@ -572,11 +581,15 @@ class DeliveryModel:
     def by_policy(self, policy: str) -> list[Finding]:
         return [f for f in self.findings if f.policy == policy]
 
-    def _add(self, policy: str, urn: str, message: str) -> None:
+    def _add(self, policy: str, urn: str, message: str, undecided: bool = False) -> None:
         k = (policy, urn, message)
         if k not in self._seen:
             self._seen.add(k)
-            self.findings.append(Finding(policy, urn, message))
+            self.findings.append(Finding(policy, urn, message, undecided))
+
+    def _undecided(self, policy: str, urn: str, message: str) -> None:
+        """A verdict preview cannot settle: reported by the advisory policy, judged again after the update."""
+        self._add(policy, urn, f"{CANNOT_VERIFY}: {message.rstrip('.')}. {AT_UPDATE}", True)
 
     # ---- account -------------------------------------------------------------------------
     def _account(self) -> str | None:
@@ -680,7 +693,7 @@ class DeliveryModel:
         return OK
 
     # ---- 2. which events exist ----------------------------------------------------------
-    def _resolved_trail_props(self, trail: Node) -> dict:
+    def resolved_trail_props(self, trail: Node) -> dict:
         """The trail's props; in preview an unknown selector value computed from exactly one
         managed bucket is read as that bucket's ARN prefix (``arn:aws:s3:::NAME/``)."""
         cached = self._trail_props.get(trail.urn)
@@ -714,7 +727,7 @@ class DeliveryModel:
         undecided: list[str] = []
         elsewhere_region: list[str] = []
         for t in trails:
-            props = self._resolved_trail_props(t)
+            props = self.resolved_trail_props(t)
             if op.management:
                 logged = trail_logs_management_events(props)
                 d_reason = "it logs no management events"
@@ -752,7 +765,7 @@ class DeliveryModel:
         else:
             if not reasons:  # the index ruled every trail out: say why for the first ones
                 for t in self.graph.trails()[:2]:
-                    d = explain_trail_event(self._resolved_trail_props(t), bucket, key, op.name, op.read_only)
+                    d = explain_trail_event(self.resolved_trail_props(t), bucket, key, op.name, op.read_only)
                     reasons.append(f"{t.label()}: {d.reason}")
             why = "no trail in this stack logs write data events for it (" + "; ".join(reasons[:2]) + ")"
         return Step(False, TRAIL_LOGS_BUCKET, why,
@@ -788,12 +801,18 @@ class DeliveryModel:
         return f"arn:aws:events:{rule.region.name}:{account}:rule/{path}"
 
     def role_step(self, rule: Node, target: Node, machine: Machine) -> Step:
+        """The first step of :meth:`role_steps` that is not OK (OK if none)."""
+        return next((s for s in self.role_steps(rule, target, machine) if s.ok is not True), OK)
+
+    def role_steps(self, rule: Node, target: Node, machine: Machine) -> list[Step]:
+        """Can the target's role start the machine: [trust, permission], each judged on its own (a role that
+        EventBridge cannot assume AND that may not start the machine has two faults)."""
         key = (rule.urn, target.urn, machine.key)
         if key not in self._role_cache:
-            self._role_cache[key] = self._role_step(rule, target, machine)
+            self._role_cache[key] = self._role_steps(rule, target, machine)
         return self._role_cache[key]
 
-    def _role_step(self, rule: Node, target: Node, machine: Machine) -> Step:
+    def _role_steps(self, rule: Node, target: Node, machine: Machine) -> list[Step]:
         graph = self.graph
         role_arn = target.props.get("roleArn")
         roles = graph.linked(target, "roleArn", (ROLE,), role_arn)
@@ -804,21 +823,24 @@ class DeliveryModel:
                 roles = [r for r in graph.of_type(ROLE) if as_str(r.props.get("name")) == rname]
         if not roles:
             if role_arn in (None, ""):
-                return Step(False, LEAST_PRIVILEGE,
-                            f"{target.label()} has no roleArn: EventBridge needs a role to start a state machine",
-                            f"give the target a role that {EVENTS_PRINCIPAL} can assume, allowed {START} on it")
-            return OK  # a role outside the stack cannot be inspected
+                return [Step(False, LEAST_PRIVILEGE,
+                             f"{target.label()} has no roleArn: EventBridge needs a role to start a state machine",
+                             f"give the target a role that {EVENTS_PRINCIPAL} can assume, allowed {START} on it")]
+            if is_unknown(role_arn):
+                return [Step(None, LEAST_PRIVILEGE, f"the roleArn of {target.label()} is unknown during preview "
+                             "and depends on no role of this stack", open=True)]
+            return [OK]  # a role outside the stack cannot be inspected
         role = roles[0]
-        trust = self._trust_step(rule, role)
-        if trust.ok is not True:
-            return trust
-        return self._permission_step(role, machine)
+        return [self._trust_step(rule, role), self._permission_step(role, machine)]
 
     def _trust_step(self, rule: Node, role: Node) -> Step:
         pd = read_policy(role.props.get("assumeRolePolicy"))
         if pd.doc.unknown and not isinstance(pd.doc.value, dict):
-            return Step(None, LEAST_PRIVILEGE, f"the trust policy of {role.label()} is unknown during preview",
-                        open=not self.graph.deps(role, "assumeRolePolicy"))
+            deps = self.graph.deps(role, "assumeRolePolicy")
+            origin = (f"computed from {', '.join(d.label() for d in deps[:3])}" if deps else
+                      "it depends on no resource of this stack")
+            return Step(None, LEAST_PRIVILEGE, f"the trust policy of {role.label()} is unknown during preview "
+                        f"({origin})", open=not deps)
         if not pd.doc.ok or pd.problems:
             return Step(False, LEAST_PRIVILEGE, f"the trust policy of {role.label()} is unusable "
                         f"({pd.doc.error or '; '.join(pd.problems) or 'missing'})", "fix the trust policy")
@@ -832,7 +854,7 @@ class DeliveryModel:
         accounts = [self.account] if self.account else _condition_accounts(pd.statements) or [None]
         best: Step | None = None
         for account in accounts:
-            arn = self.rule_arn(rule, account)
+            arn = _on_default_bus(self.rule_arn(rule, account))
             context = {"aws:sourcearn": arn, "aws:sourceaccount": account,
                        "aws:principalservicename": EVENTS_PRINCIPAL}
             allowed, why = evaluate(relevant, "sts:AssumeRole", None, context)
@@ -902,8 +924,15 @@ class DeliveryModel:
         allowed, why = evaluate(statements, START, resources, {})
         if allowed:
             return OK
-        if outside or unknown or allowed is None:
-            return Step(None, LEAST_PRIVILEGE, why or "a policy of the role is unknown")  # deferred / outside
+        if unknown:
+            owners = [rp for rp in self.graph.referrers(role, (ROLE_POLICY,), "role")
+                      if read_policy(rp.props.get("policy")).doc.unknown]
+            src = ", ".join(f"{o.label()} (computed from "
+                            f"{', '.join(d.label() for d in self.graph.deps(o, 'policy')[:2]) or 'nothing in the stack'})"
+                            for o in owners[:2]) or f"a policy attached to {role.label()}"
+            return Step(None, LEAST_PRIVILEGE, f"the permission document of {src} is unknown during preview")
+        if outside or allowed is None:
+            return Step(None, LEAST_PRIVILEGE, why or "a policy of the role is outside the stack")
         if not statements:
             why = f"no policy in the stack gives {role.label()} any permission"
         return Step(False, LEAST_PRIVILEGE,
@@ -928,6 +957,12 @@ class DeliveryModel:
         views = []
         for rule in self.graph.of_type("aws:cloudwatch/eventRule:EventRule"):
             rp = self.graph.pattern(rule)
+            if rp.state == "unknown":
+                targets = [TargetView(t, m) for t in self.graph.rule_targets(rule)
+                           for m in [self.machine_of(t)] if m is not None]
+                if targets:
+                    views.append(RuleView(rule, rp, {}, targets, (CT, NOTE), unknown=True))
+                continue
             if rp.state != "ok" or not isinstance(rp.pattern, dict) or rp.problems:
                 continue
             targets = []
@@ -965,14 +1000,15 @@ class DeliveryModel:
         received = self.target_step(view.node, tv.machine)
         if received.ok is not True:
             steps.append(received)
-        started = self.role_step(view.node, tv.node, tv.machine)
-        if started.ok is not True:
-            steps.append(started)
+        steps.extend(s for s in self.role_steps(view.node, tv.node, tv.machine) if s.ok is not True)
         return steps, event
 
     def _run(self) -> None:
         graph = self.graph
         views = self._rule_views()
+        for view in [v for v in views if v.unknown]:
+            self._judge_unknown(view)
+        views = [v for v in views if not v.unknown]
         if not views:
             return
         managed: dict[str, Node] = {}
@@ -1002,14 +1038,12 @@ class DeliveryModel:
                     if n not in served_names:  # the rule names it, so it means it, yet matches none of its uploads
                         intended.append((n, managed[n]))
                     continue
-                problem = bucket_name_problem(n)
-                if problem:
-                    self._add(OBJECT_CREATED_EVENTS, view.node.urn,
-                              f"{view.node.label()}: its pattern names bucket {n!r}, which no bucket can be "
-                              f"called ({problem}), so that part of the rule never matches. Fix: use the bucket's "
-                              "real name (from bucket.bucket).")
-                    continue
-                miss = [m for m in managed if m not in served_names and near_miss(n, m)]
+                if bucket_name_problem(n):
+                    continue  # the rule's own inputs decide it: reported by the resource half (rule_checks)
+                # The closest near miss (two managed buckets may both be near misses, e.g. NAME-uploads and
+                # NAME-logs for NAME-uplaods): by similarity, then by name, never by the stack's registration order.
+                miss = sorted((m for m in managed if m not in served_names and near_miss(n, m)),
+                              key=lambda m: (-difflib.SequenceMatcher(None, n, m).ratio(), m))
                 if miss:
                     intended.append((miss[0], managed[miss[0]]))
                     self._add(OBJECT_CREATED_EVENTS, view.node.urn,
@@ -1074,11 +1108,14 @@ class DeliveryModel:
                 required.append(name)
         failures: dict[tuple[str, str, str], list[str]] = {}
         fail_info: dict[tuple[str, str, str], Step] = {}
+        undecided_ops: dict[tuple[str, str, str], list[str]] = {}
+        undecided_info: dict[tuple[str, str, str], Step] = {}
         for name in required:
             op = OP[name]
             best: tuple[int, list[Step], RuleView] | None = None
             delivered = False
             undecided_open: Step | None = None
+            undecided_step: Step | None = None
             undecided = False
             for view, tv in members:
                 for path in self._paths_for(view):
@@ -1092,24 +1129,25 @@ class DeliveryModel:
                         opened = [s for s in steps if s.open]
                         if opened and undecided_open is None:
                             undecided_open = opened[0]
+                        if undecided_step is None:
+                            undecided_step = steps[0]
                         continue
-                    # Blame the first step that loses the event (match, seen, exists, received,
-                    # started): fixing it may well fix what follows (a rule moved to the default
-                    # bus gets the ARN its role's trust condition names).
+                    # Every step that loses the event (match, seen, exists, received, started) is an
+                    # independent fault, reported under its own policy: the path that came closest
+                    # (fewest failing steps) is the one blamed. Steps are judged as if the earlier
+                    # ones were fixed (the trust condition against the rule's ARN on the default bus).
                     if best is None or len(hard) < best[0]:
-                        best = (len(hard), hard[:1], view)
+                        best = (len(hard), hard, view)
                 if delivered:
                     break
             if delivered:
                 continue
             if undecided:
-                if undecided_open is not None:
-                    key = (undecided_open.policy, members[0][0].node.urn, "cannot verify during preview: "
-                           + undecided_open.reason)
-                    failures.setdefault(key, []).append(name)
-                    fail_info[key] = undecided_open
-                else:
-                    self.deferred.append(f"{bucket}/{name}")
+                step = undecided_open or undecided_step or Step(None, OBJECT_CREATED_EVENTS, "a value is unknown")
+                key = (step.policy, members[0][0].node.urn, step.reason)
+                undecided_ops.setdefault(key, []).append(name)
+                undecided_info[key] = step
+                self.deferred.append(f"{bucket}/{name}")
                 continue
             if best is None:
                 continue
@@ -1126,6 +1164,116 @@ class DeliveryModel:
             where = "any bucket" if bucket == "any-bucket-of-the-account" else f"bucket {bucket!r}"
             self._add(policy, urn, compose(f"{label}: {what} on {where} never start{'s' if len(ops) == 1 else ''} "
                                            f"{machine.label}", reason, s.fix))
+        for (policy, urn, reason), ops in undecided_ops.items():
+            rule = self.graph.by_urn.get(urn)
+            label = rule.label() if rule else urn
+            where = "any bucket" if bucket == "any-bucket-of-the-account" else f"bucket {bucket!r}"
+            self._undecided(policy, urn, f"{label}: whether {', '.join(ops)} on {where} start{'s' if len(ops) == 1 else ''} "
+                                         f"{machine.label} depends on a value unknown during preview: {reason}")
+
+    # ---- a rule whose pattern is unknown (preview) -------------------------------------------
+    def _trail_keys(self, bucket: str) -> list[str]:
+        """Keys under which the trails that may log ``bucket`` log its objects: the default key, and one under
+        each key prefix their selectors name (``arn:aws:s3:::BUCKET/PREFIX``)."""
+        keys = [DEFAULT_KEY]
+        marker = f":s3:::{bucket}/"
+
+        def visit(v: Any) -> None:
+            if isinstance(v, str) and marker in v:
+                prefix = v.split(marker, 1)[1]
+                if prefix and "*" not in prefix:
+                    keys.append(prefix + DEFAULT_KEY)
+            elif isinstance(v, list):
+                for x in v:
+                    visit(x)
+            elif isinstance(v, dict):
+                for x in v.values():
+                    visit(x)
+
+        for t in self.graph.trails_for_buckets([bucket]):
+            props = self.resolved_trail_props(t)
+            visit(props.get("advancedEventSelectors"))
+            visit(props.get("eventSelectors"))
+        return list(dict.fromkeys(keys))[:8]
+
+    def _source_step(self, bucket: str, node: Node, region: Region, op: Operation) -> tuple[Step, Step]:
+        """(CloudTrail, notification): does an event of ``op`` on ``bucket`` exist by each path, for some key?"""
+        ct: Step | None = None
+        for key in self._trail_keys(bucket):
+            step = self.ct_exists(bucket, region, key, op)
+            if step.ok is True:
+                ct = step
+                break
+            if ct is None or (ct.ok is False and step.ok is None):
+                ct = step
+        return ct or OK, self.note_exists(node, bucket)
+
+    def _judge_unknown(self, view: RuleView) -> None:
+        """A rule whose eventPattern is unknown in preview. Its property dependencies name the managed buckets
+        it is computed from (the rule is on those buckets, as the pack reads every link through property
+        dependencies); every step the pattern does not decide is judged: does any event of an upload exist
+        (a trail logs it, or the bucket's notifications are on), does the rule see it (enabled, default bus,
+        the bucket's region), can the target start the machine. What the pattern decides is left undecided."""
+        graph, rule = self.graph, view.node
+        sources = [b for b in graph.pattern_buckets(rule) if graph.bucket_name(b)]
+        deps = [d for d in graph.deps(rule, "eventPattern") if not d.type.startswith("pulumi:providers:")]
+        origin = (f"computed from {', '.join(d.label() for d in deps[:3])}" if deps else
+                  "it depends on no resource of this stack")
+        machines = ", ".join(dict.fromkeys(tv.machine.label for tv in view.targets))
+        self._undecided(OBJECT_CREATED_EVENTS, rule.urn,
+                        f"{rule.label()}: its eventPattern is unknown during preview ({origin}), so whether it "
+                        f"matches every upload (PutObject, CompleteMultipartUpload) and nothing else that would start "
+                        f"{machines} is decided by the update; every step the pattern does not decide was judged")
+        if not sources:
+            for tv in view.targets:
+                steps = [self.target_step(rule, tv.machine)] + self.role_steps(rule, tv.node, tv.machine)
+                self._report_steps(rule, f"{rule.label()}: events never start {tv.machine.label}", steps)
+            return
+        for b in sources:
+            name = graph.bucket_name(b)
+            region = b.region
+            lost: dict[tuple[str, str], list[str]] = {}
+            lost_step: dict[tuple[str, str], Step] = {}
+            for opname in ALWAYS_REQUIRED:
+                ct, note = self._source_step(name, b, region, OP[opname])
+                if ct.ok is not False or note.ok is not False:
+                    continue  # some path brings the event; whether the pattern wants it is the update's call
+                has_note = bool(graph.referrers(b, (NOTIFICATION,), "bucket", lists=False))
+                if has_note:
+                    step = Step(False, note.policy, f"{note.reason}; and {ct.reason}" if ct.policy == TRAIL_LOGS_BUCKET
+                                else note.reason, note.fix)
+                elif ct.policy == TRAIL_LOGS_BUCKET and graph.trails():
+                    step = Step(False, TRAIL_LOGS_BUCKET, f"{ct.reason}; and {b.label()} sends no EventBridge "
+                                "notifications", ct.fix)
+                elif ct.policy == TRAIL_LOGS_BUCKET:
+                    step = Step(False, TRAIL_LOGS_BUCKET,
+                                f"whatever the pattern says, no event of it exists: {ct.reason}, and {b.label()} has "
+                                "no BucketNotification with eventbridge=true",
+                                'for an "Object Created" pattern add aws.s3.BucketNotification(bucket=..., '
+                                "eventbridge=True); for a CloudTrail pattern add a trail that logs write data events "
+                                f"for arn:aws:s3:::{name}/ in {region.label()}")
+                else:
+                    step = ct  # e.g. the only trail is single-region elsewhere (same-region)
+                key = (step.policy, step.reason)
+                lost.setdefault(key, []).append(opname)
+                lost_step[key] = step
+            for key, ops in lost.items():
+                st = lost_step[key]
+                self._add(st.policy, rule.urn, compose(
+                    f"{rule.label()} (pattern computed from {b.label()}): {', '.join(ops)} on bucket {name!r} never "
+                    f"start{'s' if len(ops) == 1 else ''} {machines}", st.reason, st.fix))
+            for tv in view.targets:
+                steps = [self.rule_sees(rule, region), self.target_step(rule, tv.machine)]
+                steps += self.role_steps(rule, tv.node, tv.machine)
+                self._report_steps(rule, f"{rule.label()}: uploads on bucket {name!r} never start {tv.machine.label}",
+                                   steps)
+
+    def _report_steps(self, rule: Node, summary: str, steps: list[Step]) -> None:
+        for st in steps:
+            if st.ok is False:
+                self._add(st.policy, rule.urn, compose(summary, st.reason, st.fix))
+            elif st.ok is None:
+                self._undecided(st.policy or OBJECT_CREATED_EVENTS, rule.urn, f"{summary.split(':', 1)[0]}: {st.reason}")
 
     def _paths_for(self, view: RuleView) -> tuple[str, ...]:
         rp = view.pattern
@@ -1178,6 +1326,16 @@ class DeliveryModel:
                           "(parts, reads, deletes, tag or ACL changes). Fix: match only the object-creating "
                           'events (eventName ["PutObject", "CompleteMultipartUpload", "CopyObject"], or '
                           'detail-type ["Object Created"]).')
+
+
+def _on_default_bus(arn: str | None) -> str | None:
+    """The rule's ARN once it is on the default bus (``rule/BUS/NAME`` -> ``rule/NAME``): a rule on a custom bus
+    is reported as such, and its role's trust is judged as it will be after that fix."""
+    if isinstance(arn, str) and ":rule/" in arn:
+        head, path = arn.split(":rule/", 1)
+        if "/" in path:
+            return f"{head}:rule/{path.rsplit('/', 1)[-1]}"
+    return arn
 
 
 def _replace_unknowns(value: Any, replacement: str) -> Any:

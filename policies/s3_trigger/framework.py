@@ -27,6 +27,11 @@ from .values import plain
 #: Prefix of every message about a value that is unknown during preview.
 CANNOT_VERIFY = "cannot verify during preview"
 
+#: Where every undecided verdict ends up: the advisory policy (names.py: UNDECIDED_IN_PREVIEW) reports the findings
+#: that the mandatory stack policies marked ``undecided``. A mandatory policy never refuses a stack for what it
+#: cannot see, and never passes it silently either (see policies/README.md, "Unknown values").
+_STACK_CHECKS: dict[str, "StackCheck"] = {}
+
 
 class NotApplicable(Exception):
     """Raised by a check: the policy does not apply to this resource/stack (with the reason)."""
@@ -38,9 +43,25 @@ class NotApplicable(Exception):
 
 @dataclass
 class Finding:
-    """One violation: the message and, for stack policies, the URN of the offending resource."""
+    """One violation: the message and, for stack policies, the URN of the offending resource.
+
+    ``undecided``: the verdict depends on a value unknown during preview that nothing the engine gives the pack
+    settles; the policy that owns it does not report it, the advisory ``s3-trigger-undecided-in-preview`` does (with
+    the unknown input, where it comes from, and that ``pulumi up`` judges it)."""
     message: str
     urn: str | None = None
+    undecided: bool = False
+
+
+def undecided(message: str, urn: str | None = None) -> Finding:
+    """A finding that preview cannot settle (an advisory, never a refusal): ``message`` names the unknown input and
+    where it comes from; :data:`AT_UPDATE` (appended) says who judges it."""
+    return Finding(f"{CANNOT_VERIFY}: {message.rstrip('.')}. {AT_UPDATE}", urn, undecided=True)
+
+
+#: What every undecided finding ends with.
+AT_UPDATE = ("`pulumi up --policy-pack` judges it with the value known (the stack policies run again after the "
+             "update); gate with `pulumi preview --policy-pack` first, then `pulumi up`.")
 
 
 @dataclass
@@ -105,11 +126,24 @@ def _resource_validate(name: str, types: tuple[str, ...], check: ResourceCheck) 
     return validate
 
 
-def _stack_validate(name: str, check: StackCheck) -> Callable[..., None]:
+def stack_findings(graph: StackGraph, name: str, check: StackCheck, config: Mapping[str, Any]) -> list[Finding]:
+    """``check``'s findings on ``graph``, computed once per graph and policy (the advisory policy reads the
+    undecided ones of every mandatory policy from here)."""
+    cache = graph.__dict__.setdefault("_stack_findings", {})
+    key = (name, repr(sorted(config.items(), key=lambda kv: str(kv[0]))) if isinstance(config, Mapping) else "")
+    if key not in cache:
+        cache[key] = list(check(graph, config))
+    return cache[key]
+
+
+def _stack_validate(name: str, check: StackCheck, collect: bool = True) -> Callable[..., None]:
+    if collect:
+        _STACK_CHECKS[name] = check
+
     def validate(args: Any, report_violation: Callable[..., None]) -> None:
         try:
             graph = StackGraph.for_stack_args(args)
-            findings = list(check(graph, _config(args)))
+            findings = [f for f in stack_findings(graph, name, check, _config(args)) if not f.undecided]
         except NotApplicable as na:
             args.not_applicable(na.reason)
             return
@@ -125,6 +159,24 @@ def _stack_validate(name: str, check: StackCheck) -> Callable[..., None]:
     return validate
 
 
+def undecided_findings(graph: StackGraph) -> list[Finding]:
+    """The undecided findings of every stack policy built so far (in the order they were built), each once."""
+    out: list[Finding] = []
+    seen: set[str] = set()
+    for name, check in list(_STACK_CHECKS.items()):
+        cached = next((v for (n, _), v in graph.__dict__.get("_stack_findings", {}).items() if n == name), None)
+        if cached is None:
+            try:
+                cached = stack_findings(graph, name, check, {})
+            except Exception:  # noqa: BLE001 - that policy reports its own error (or not-applicable) itself
+                continue
+        for f in cached:
+            if f.undecided and f.message not in seen:
+                seen.add(f.message)
+                out.append(f)
+    return out
+
+
 def resource_policy(name: str, description: str, level: EnforcementLevel, types: Iterable[str],
                     check: ResourceCheck, config_schema: PolicyConfigSchema | None = None
                     ) -> ResourceValidationPolicy:
@@ -135,9 +187,10 @@ def resource_policy(name: str, description: str, level: EnforcementLevel, types:
 
 
 def stack_policy(name: str, description: str, level: EnforcementLevel, check: StackCheck,
-                 config_schema: PolicyConfigSchema | None = None) -> StackValidationPolicy:
-    """A StackValidationPolicy that runs ``check`` on the stack graph (props are outputs)."""
-    return StackValidationPolicy(name=name, description=description, validate=_stack_validate(name, check),
+                 config_schema: PolicyConfigSchema | None = None, *, collect: bool = True) -> StackValidationPolicy:
+    """A StackValidationPolicy that runs ``check`` on the stack graph (props are outputs). Its undecided findings
+    go to the advisory :func:`undecided_findings` reads (``collect``), never to its own report."""
+    return StackValidationPolicy(name=name, description=description, validate=_stack_validate(name, check, collect),
                                  enforcement_level=level, config_schema=config_schema)
 
 

@@ -11,12 +11,15 @@ does not:
   the log bucket's default SSE-KMS key on CloudTrail's behalf. Either way the key policy must let
   `cloudtrail.amazonaws.com` `kms:GenerateDataKey*` for this trail (`aws:SourceArn`; with the trail's key, the
   encryption context `kms:EncryptionContext:aws:cloudtrail:arn` names the trail). Otherwise no log file is written
-  (a changed key policy stops delivery without an error anyone sees).
+  (a changed key policy stops delivery without an error anyone sees). A trail whose own `kmsKeyId` is set (SSE-KMS)
+  also needs `kms:Decrypt` for CloudTrail: the CloudTrail User Guide ("Configure AWS KMS key policies for CloudTrail",
+  required key policy elements for trails) lists "Enable CloudTrail log decrypt permissions" and says "kms:Decrypt
+  permissions are required to create or update a trail with SSE-KMS encryption enabled".
 
 Only keys in the stack (`aws:kms/key:Key`, directly or through an `aws:kms/alias:Alias`) are judged: a key outside
 the stack cannot be read. The key policy is evaluated with the pack's IAM evaluator (:mod:`.iam`) in the request
-context each service sends. Unknown in preview: fail closed ("cannot verify during preview"), like the delivery
-policies.
+context each service sends. Unknown in preview: an undecided finding (the advisory s3-trigger-undecided-in-preview),
+judged again after the update, like every policy of the pack.
 """
 
 from __future__ import annotations
@@ -26,7 +29,7 @@ from typing import Any, Iterable, Mapping
 from pulumi_policy import EnforcementLevel
 
 from .delivery import DeliveryModel, _condition_accounts
-from .framework import CANNOT_VERIFY, Finding, stack_policy
+from .framework import Finding, stack_policy, undecided
 from .graph import BUCKET_TYPES, QUEUE, RULE, TARGET, TRAIL, Node, StackGraph
 from .iam import evaluate, principal_services, read_policy
 from .regions import parse_arn
@@ -127,8 +130,8 @@ def _verdict(subject: str, urn: str, allowed: bool | None, why: str, fix: str) -
     if allowed is True:
         return
     if allowed is None:
-        yield Finding(f"{CANNOT_VERIFY}: {subject}: {why}. Fix: build the key policy from values known in preview "
-                      f"(the account from the caller identity, the rule and trail ARNs from their names). {fix}", urn)
+        yield undecided(f"{subject}: {why} (build the key policy from values known in preview: the account from the "
+                        "caller identity, the rule and trail ARNs from their names)", urn)
         return
     yield Finding(f"{subject}: {why}. Fix: {fix}", urn)
 
@@ -194,6 +197,8 @@ def _trail_findings(graph: StackGraph, model: DeliveryModel) -> Iterable[Finding
         fix = (f"add key policy statements allowing {CLOUDTRAIL} kms:GenerateDataKey* with StringEquals "
                "aws:SourceArn = the trail's ARN and StringLike kms:EncryptionContext:aws:cloudtrail:arn = "
                "arn:aws:cloudtrail:*:ACCOUNT:trail/*, and kms:DescribeKey (components.kms.cloudtrail_statements)")
+        trail_fix = fix.replace("kms:GenerateDataKey* with", "kms:GenerateDataKey* and kms:Decrypt (required to "
+                                "create or update a trail with SSE-KMS, CloudTrail User Guide) with")
         ref = resolve_key(graph, trail, "kmsKeyId", trail.props.get("kmsKeyId"))
         if ref is not None:
             if ref.key is None:
@@ -204,9 +209,10 @@ def _trail_findings(graph: StackGraph, model: DeliveryModel) -> Iterable[Finding
                 contexts.append({k: v for k, v in {"aws:SourceArn": arn, "aws:SourceAccount": account,
                                                    "kms:EncryptionContext:aws:cloudtrail:arn": arn}.items()
                                  if v is not None})
-            allowed, why = key_allows(ref.key, CLOUDTRAIL, ("kms:GenerateDataKey",), contexts)
+            allowed, why = key_allows(ref.key, CLOUDTRAIL, ("kms:GenerateDataKey", "kms:Decrypt"), contexts)
             yield from _verdict(f"{trail.label()} encrypts its log files with {ref.key.label()}; CloudTrail writes "
-                                "no log file it cannot encrypt", trail.urn, allowed, why, fix)
+                                "no log file it cannot encrypt, and creating or updating a trail with SSE-KMS needs "
+                                "kms:Decrypt", trail.urn, allowed, why, trail_fix)
             continue
         name = trail.props.get("s3BucketName")
         for bucket in _unique(graph.linked(trail, "s3BucketName", BUCKET_TYPES, name)):

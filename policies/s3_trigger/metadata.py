@@ -17,7 +17,8 @@ from pulumi_policy import Policy, Severity
 from .about import release
 from .kms_checks import KMS_KEY_POLICY
 from .names import (COPY_OBJECT, DEAD_LETTER_QUEUE, EVENTBRIDGE_ENABLED, LEAST_PRIVILEGE, NO_FEEDBACK_LOOP,
-                    OBJECT_CREATED_EVENTS, SAME_REGION, TRAIL_COST, TRAIL_LOGS_BUCKET, TRAIL_QUOTA)
+                    OBJECT_CREATED_EVENTS, SAME_REGION, TARGET_AFTER_PERMISSIONS, TRAIL_COST, TRAIL_LOGS_BUCKET,
+                    TRAIL_QUOTA, UNDECIDED_IN_PREVIEW)
 
 #: The README the URLs point into, relative to the repository's root.
 README = "policies/README.md"
@@ -83,8 +84,18 @@ TABLE: dict[str, Metadata] = {
     KMS_KEY_POLICY: Metadata(Severity.HIGH, (
         "Let each service use the customer-managed key in its key policy: `events.amazonaws.com` `kms:GenerateDataKey` "
         "and `kms:Decrypt` with `aws:SourceArn` = the rule, for a dead-letter queue; `cloudtrail.amazonaws.com` "
-        "`kms:GenerateDataKey*` and `kms:DescribeKey` with the trail's `aws:SourceArn`, for log files. Keep the key "
-        "enabled; a dead-letter queue cannot use an AWS-managed key.")),
+        "`kms:GenerateDataKey*`, `kms:DescribeKey` and `kms:Decrypt` with the trail's `aws:SourceArn`, for log files "
+        "(Decrypt is required to create or update a trail with SSE-KMS). Keep the key enabled; a dead-letter queue "
+        "cannot use an AWS-managed key.")),
+    TARGET_AFTER_PERMISSIONS: Metadata(Severity.MEDIUM, (
+        "Make the EventBridge target depend on its role's permission (the `RolePolicy` or policy attachment) and on "
+        "its dead-letter queue's `QueuePolicy` (`depends_on`, or pass their outputs), so that the engine creates them "
+        "first: EventBridge sends an event that fails on a permission error to the dead-letter queue without "
+        "retrying, and loses it if the queue policy is missing too.")),
+    UNDECIDED_IN_PREVIEW: Metadata(Severity.LOW, (
+        "Nothing to change if `pulumi up --policy-pack` passes: the named input is unknown in preview, and the "
+        "update judges it. To decide it in preview, build the value from names known before deployment (a literal "
+        "bucket name or ARN, or one built from the bucket's name rather than from `bucket.arn`).")),
 }
 
 P = TypeVar("P", bound=Policy)

@@ -7,7 +7,7 @@ from typing import Any, Iterable, Mapping
 from pulumi_policy import EnforcementLevel
 
 from .delivery import DeliveryModel
-from .framework import CANNOT_VERIFY, Finding, stack_policy
+from .framework import Finding, stack_policy, undecided
 from .graph import QUEUE, Node, StackGraph
 from .names import SAME_REGION
 from .regions import Region, parse_arn
@@ -48,25 +48,26 @@ def check_same_region(graph: StackGraph, config: Mapping[str, Any]) -> Iterable[
     """Uploads lost between regions (bucket vs trail vs rule vs target: decided by :mod:`.delivery`),
     and dead-letter queues in another region than the rule."""
     for f in DeliveryModel.for_graph(graph).by_policy(SAME_REGION):
-        yield Finding(f.message, f.urn)
+        yield Finding(f.message, f.urn, f.undecided)
     for rule in graph.s3_rules():
         r_region = rule.region
         if r_region.unknown:
-            yield Finding(f"{rule.label()}: {CANNOT_VERIFY}: its region is unknown", rule.urn)
+            yield undecided(f"{rule.label()}: its region is unknown during preview", rule.urn)
             continue
         for target in graph.rule_targets(rule):
             arn = target.props.get("arn")
             if is_unknown(arn) and not graph.deps(target, "arn"):
-                yield Finding(f"{rule.label()}: {CANNOT_VERIFY}: the arn of {target.label()} is unknown and "
-                              "depends on no resource of this stack. Fix: pass the state machine resource's "
-                              ".arn (or a literal ARN) so the pack can follow it.", rule.urn)
+                yield undecided(f"{rule.label()}: the arn of {target.label()} is unknown during preview and depends "
+                                "on no resource of this stack, so its region cannot be compared (pass the state machine "
+                                "resource's .arn, or a literal ARN, so the pack can follow it)", rule.urn)
             dlq = get(target.props, "deadLetterConfig", "arn")
             if dlq is None and not is_unknown(target.props.get("deadLetterConfig")):
                 continue
             region, what, unknown = _arn_or_node_region(graph, target, "deadLetterConfig", dlq, (QUEUE,),
                                                         "the dead-letter queue")
             if unknown:
-                yield Finding(f"{rule.label()}: {CANNOT_VERIFY}: {unknown}", rule.urn)
+                yield undecided(f"{rule.label()}: {unknown}, so the dead-letter queue's region cannot be compared",
+                                rule.urn)
             elif region is not None and _differs(region, r_region):
                 yield Finding(f"{rule.label()} is in {r_region.label()} but {what} is in {region.label()}: "
                               "events that cannot be delivered are lost instead of kept. Fix: create the "

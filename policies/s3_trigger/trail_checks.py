@@ -8,11 +8,11 @@ from typing import Any, Iterable, Mapping
 from pulumi_policy import EnforcementLevel, PolicyConfigSchema
 
 from .delivery import DeliveryModel
-from .framework import (CANNOT_VERIFY, Finding, NotApplicable, ResourceInput, config_int, config_list,
-                        resource_and_stack_policy, stack_policy)
+from .framework import (Finding, NotApplicable, ResourceInput, config_int, config_list, resource_and_stack_policy,
+                        stack_policy, undecided)
 from .names import NO_FEEDBACK_LOOP, TRAIL_COST, TRAIL_LOGS_BUCKET, TRAIL_QUOTA
 from .graph import BUCKET_TYPES, TRAIL, Node, StackGraph
-from .patterns import UPLOAD_EVENT_NAMES, RulePattern
+from .patterns import S3_OBJECT_EVENTS, UPLOAD_EVENT_NAMES, RulePattern, near_miss
 from .selectors import explain_trail_event, multipart_billed_events, trail_logs_management_events
 from .values import as_str, is_unknown
 
@@ -27,12 +27,49 @@ def required_event_names(rp: RulePattern) -> list[str]:
     return names or rp.event_names()[:8]
 
 
+def selector_findings(trail_props: Mapping[str, Any]) -> list[str]:
+    """Faults one trail's selectors decide alone (pure): an S3 data-event advanced selector whose eventName values
+    are near misses of S3 API names ("CompleteMultiPartUpload"): the trail never logs that call, whatever the stack."""
+    out: list[str] = []
+    selectors = trail_props.get("advancedEventSelectors")
+    for i, sel in enumerate(selectors if isinstance(selectors, list) else []):
+        fields = sel.get("fieldSelectors") if isinstance(sel, dict) else None
+        if not isinstance(fields, list):
+            continue
+        types = [v for f in fields if isinstance(f, dict) and f.get("field") == "resources.type"
+                 for v in (f.get("equals") or []) if isinstance(v, str)]
+        if "AWS::S3::Object" not in types:
+            continue
+        for f in fields:
+            if not isinstance(f, dict) or f.get("field") != "eventName":
+                continue
+            for key in ("equals", "startsWiths", "notEquals"):
+                for v in f.get(key) or []:
+                    if not isinstance(v, str) or v in S3_OBJECT_EVENTS:
+                        continue
+                    close = next((n for n in S3_OBJECT_EVENTS if near_miss(v, n)), None)
+                    if close and (key != "startsWiths" or not close.startswith(v)):
+                        out.append(f"advancedEventSelectors[{i}] eventName {key} {v!r} names no S3 call (CloudTrail "
+                                   f"logs it as \"{close}\"): that selector never matches it")
+    return out
+
+
+def check_trail_logs_bucket_resource(res: ResourceInput) -> Iterable[Finding]:
+    """Resource half of s3-trigger-trail-logs-bucket: what one trail's selectors decide, before it is created."""
+    selectors = res.props.get("advancedEventSelectors")
+    if is_unknown(selectors):
+        raise NotApplicable("advancedEventSelectors is unknown during preview; the engine runs this policy again "
+                            "with the resolved selectors before it creates the trail")
+    return [Finding(f"{p}. Fix: spell the event names as CloudTrail logs them (PutObject, CompleteMultipartUpload, "
+                    "CopyObject).") for p in selector_findings(res.props)]
+
+
 def check_trail_logs_bucket(graph: StackGraph, config: Mapping[str, Any]) -> Iterable[Finding]:
     """An upload a CloudTrail-fed rule would deliver never becomes an event, because no trail of
     the bucket's region logs it (decided by :mod:`.delivery`, selectors evaluated)."""
     elsewhere = config_list(config, "bucketsLoggedElsewhere")
     for f in DeliveryModel.for_graph(graph, elsewhere).by_policy(TRAIL_LOGS_BUCKET):
-        yield Finding(f.message, f.urn)
+        yield Finding(f.message, f.urn, f.undecided)
 
 
 # --------------------------------------------------------------------------------------------
@@ -114,6 +151,7 @@ def trail_chains(graph: StackGraph) -> list[list[Node]]:
     bucket): every log file starts a chain of log files that never ends. A trail that logs its own
     log bucket (a cycle of one) is the resource half's and :func:`check_no_feedback_loop_stack`'s."""
     trails = graph.trails()
+    model = DeliveryModel.for_graph(graph)
     edges: dict[str, list[Node]] = {}
     for t in trails:
         name, bucket = _log_bucket(graph, t)
@@ -123,7 +161,8 @@ def trail_chains(graph: StackGraph) -> list[list[Node]]:
         key = _log_key(t.props)
         nexts = []
         for t2 in graph.trails_for_buckets([name]):
-            if t2 is t or not explain_trail_event(t2.props, name, key, "PutObject", False).logged:
+            if t2 is t or not explain_trail_event(model.resolved_trail_props(t2), name, key, "PutObject",
+                                                  False).logged:
                 continue
             if not (t2.props.get("isMultiRegionTrail") is True or region.name is None or t2.region.name is None
                     or t2.region.name == region.name):
@@ -203,10 +242,12 @@ def _own_log_bucket_stack(graph: StackGraph) -> Iterable[Finding]:
         buckets = [b for b in _strict_deps(graph, trail, "s3BucketName") if b.type in BUCKET_TYPES]
         if not buckets:
             continue  # nothing to follow: the resource half's "not applicable" (deferred) stands
+        # Selectors computed from one bucket's ARN (bucket.arn + "/") are read as that bucket's ARN prefix.
+        props = DeliveryModel.for_graph(graph).resolved_trail_props(trail)
         verdicts = []
         for b in buckets:
             name = graph.bucket_name(b)
-            verdicts.append((b, name, feedback_loop_finding(trail.props, name) if name else None))
+            verdicts.append((b, name, feedback_loop_finding(props, name) if name else None))
         loops = [(b, name, v) for b, name, v in verdicts if isinstance(v, Finding)]
         if not loops:
             continue
@@ -217,11 +258,11 @@ def _own_log_bucket_stack(graph: StackGraph) -> Iterable[Finding]:
             yield Finding(f"{trail.label()}: its s3BucketName is unknown during preview, but its property "
                           f"dependencies show that it comes from {source}; {v.message}", trail.urn)
         else:
-            yield Finding(f"{trail.label()}: {CANNOT_VERIFY}: its s3BucketName is unknown and computed from "
-                          f"{', '.join(b.label() for b, _, _ in verdicts[:4])}, and the trail logs write data "
-                          f"events on {', '.join(repr(n) for _, n, _ in loops[:3])}: if the logs go there the "
-                          "trail feeds itself forever. Pass the log bucket's name (bucket.bucket, known in "
-                          "preview) as s3BucketName.", trail.urn)
+            yield undecided(f"{trail.label()}: its s3BucketName is unknown during preview and computed from "
+                            f"{', '.join(b.label() for b, _, _ in verdicts[:4])}, and the trail logs write data "
+                            f"events on {', '.join(repr(n) for _, n, _ in loops[:3])}: if the logs go there the "
+                            "trail feeds itself forever (pass the log bucket's name, bucket.bucket, known in "
+                            "preview, as s3BucketName)", trail.urn)
 
 
 # --------------------------------------------------------------------------------------------
@@ -278,11 +319,11 @@ def check_trail_cost(graph: StackGraph, config: Mapping[str, Any]) -> Iterable[F
 
 
 def trail_logs_bucket_policy():
-    return stack_policy(
+    return resource_and_stack_policy(
         TRAIL_LOGS_BUCKET,
         "A CloudTrail-based S3 rule needs a trail that logs write data events for its bucket, with logging "
         "on and selectors that keep the rule's event names; otherwise it never fires.",
-        EnforcementLevel.MANDATORY, check_trail_logs_bucket,
+        EnforcementLevel.MANDATORY, (TRAIL,), check_trail_logs_bucket_resource, check_trail_logs_bucket,
         PolicyConfigSchema(properties={
             "bucketsLoggedElsewhere": {
                 "type": "array", "items": {"type": "string"}, "default": [],

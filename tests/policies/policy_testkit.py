@@ -9,7 +9,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from pulumi_policy import (PolicyCustomTimeouts, PolicyProviderResource, PolicyResource, PolicyResourceOptions,
-                           ResourceValidationArgs, ResourceValidationPolicy, StackValidationArgs)
+                           ResourceValidationArgs, ResourceValidationPolicy, StackValidationArgs,
+                           StackValidationPolicy)
 from pulumi_policy.policy import _NotApplicableError
 from pulumi_policy.proxy import unknown_checking_proxy
 
@@ -111,6 +112,20 @@ class Stack:
 
 def run_stack(name: str, stack: Stack, config: dict | None = None) -> Result:
     return run(policy(name), stack.args(config))
+
+
+def run_both(name: str, stack: Stack, config: dict | None = None) -> Result:
+    """A policy at both points the engine runs it: the stack half on the whole stack, and (for a policy that also
+    validates resources) the resource half on each resource's props, as ``Analyze`` sees them before creating it."""
+    p = policy(name)
+    out = Result()
+    if isinstance(p, StackValidationPolicy):
+        out.violations.extend(run(p, stack.args(config)).violations)
+    if isinstance(p, ResourceValidationPolicy):
+        for i in stack.items:
+            r = run(p, resource_args(i["type"], i["props"], name=i["name"], region=i["region"], config=config))
+            out.violations.extend((m, u or urn(i["type"], i["name"])) for m, u in r.violations)
+    return out
 
 
 def assert_violation(result: Result, phrase: str):
@@ -229,9 +244,10 @@ def reference_stack(preview: bool = False, *, delivery: str = "cloudtrail") -> S
     q = s.add(T_QUEUE, "dlq", {"name": "s3-sfn-dlq", "arn": k(QUEUE_ARN), "url": k(QUEUE_URL)})
     s.add(T_QUEUE_POLICY, "dlq-policy", {"queueUrl": k(QUEUE_URL), "policy": queue_policy()},
           propdeps={"queueUrl": [q]}, deps=[q])
+    # The target depends on the role's permission and the queue's policy (it must not go live before them).
     s.add(T_TARGET, "target", {"rule": "s3-sfn-rule", "arn": k(SM_ARN), "roleArn": k(ROLE_ARN),
                                "deadLetterConfig": {"arn": k(QUEUE_ARN)},
                                "retryPolicy": {"maximumRetryAttempts": 10, "maximumEventAgeInSeconds": 3600}},
           propdeps={"rule": [rule], "arn": [sm], "roleArn": [role], "deadLetterConfig": [q]},
-          deps=[rule, sm, role, q])
+          deps=[rule, sm, role, q, urn(T_ROLE_POLICY, "role-policy"), urn(T_QUEUE_POLICY, "dlq-policy")])
     return s

@@ -92,6 +92,8 @@ def test_computed_from_several_buckets():
     assert len(r.violations) == 1 and "forever" in r.text() and "Bucket 'logs'" in r.text()
     # one logged, one not: mandatory, so it fails closed
     r = run_stack(NAME, trail_stack(s3_deps=("uploads", "logs")))
+    assert not r.violations, r.text()  # undecided: an advisory, never a refusal
+    r = run_stack("s3-trigger-undecided-in-preview", trail_stack(s3_deps=("uploads", "logs")))
     assert len(r.violations) == 1 and "cannot verify during preview" in r.text() and "bucket.bucket" in r.text()
 
 

@@ -65,7 +65,8 @@ def test_get_analyzer_info_lists_every_policy_with_its_level(stub):
     assert info.name == "s3-triggered-state-machine"
     levels = {p.name: p.enforcementLevel for p in info.policies}
     assert set(levels) == set(POLICY_NAMES)
-    advisory = {"s3-trigger-copy-object", "s3-trigger-dead-letter-queue", "s3-trigger-trail-cost", "s3-trigger-trail-quota"}
+    advisory = {"s3-trigger-copy-object", "s3-trigger-dead-letter-queue", "s3-trigger-trail-cost", "s3-trigger-trail-quota",
+                "s3-trigger-target-after-permissions", "s3-trigger-undecided-in-preview"}
     for name, level in levels.items():
         assert level == (analyzer_pb2.ADVISORY if name in advisory else analyzer_pb2.MANDATORY), name
     schema = {p.name: p for p in info.policies}["s3-trigger-trail-logs-bucket"].configSchema
@@ -73,9 +74,13 @@ def test_get_analyzer_info_lists_every_policy_with_its_level(stub):
 
 
 def test_reference_stack_is_clean_over_grpc(stub):
-    for preview in (False, True):
-        resp = stub.AnalyzeStack(_stack_request(reference_stack(preview)))
-        assert list(resp.diagnostics) == [], [d.message for d in resp.diagnostics]
+    resp = stub.AnalyzeStack(_stack_request(reference_stack(False)))
+    assert list(resp.diagnostics) == [], [d.message for d in resp.diagnostics]
+    # In preview the role's permission is computed from the state machine's ARN: never refused, said so.
+    resp = stub.AnalyzeStack(_stack_request(reference_stack(True)))
+    assert resp.diagnostics and all(d.policyName == "s3-trigger-undecided-in-preview"
+                                    and d.enforcementLevel == analyzer_pb2.ADVISORY for d in resp.diagnostics), \
+        [(d.policyName, d.message) for d in resp.diagnostics]
 
 
 def test_tutorial_console_rule_is_a_mandatory_violation_over_grpc(stub):
@@ -93,7 +98,7 @@ def test_tutorial_console_rule_is_a_mandatory_violation_over_grpc(stub):
 
 def test_unknowns_never_become_advisory_cant_run_notes(stub):
     s = reference_stack(preview=True)
-    s.get("rule")["props"]["eventPattern"] = U  # from no resource of the stack: the answer is open, fail closed
+    s.get("rule")["props"]["eventPattern"] = U  # from no resource of the stack: the answer is open, said so
     s.get("rule")["propdeps"], s.get("rule")["deps"] = {}, []
     for i in s.items:
         if i["name"] == "trail":
@@ -101,12 +106,16 @@ def test_unknowns_never_become_advisory_cant_run_notes(stub):
     resp = stub.AnalyzeStack(_stack_request(s))
     msgs = [(d.policyName, d.enforcementLevel, d.message) for d in resp.diagnostics]
     assert not any("can't run policy" in m for _, _, m in msgs), msgs
-    assert any(n == "s3-trigger-object-created-events" and lvl == analyzer_pb2.MANDATORY
-               and "cannot verify during preview" in m for n, lvl, m in msgs), msgs
+    # Never a refusal for what preview cannot see, never silent: the advisory names the unknown input.
+    assert not any(lvl == analyzer_pb2.MANDATORY for _, lvl, _ in msgs), msgs
+    assert any(n == "s3-trigger-undecided-in-preview" and lvl == analyzer_pb2.ADVISORY
+               and "cannot verify during preview" in m and "its eventPattern is unknown" in m
+               for n, lvl, m in msgs), msgs
     resp = stub.Analyze(analyzer_pb2.AnalyzeRequest(type=T_RULE, urn="u", name="rule",
                                                     properties=_struct({"eventPattern": U})))
     assert not resp.diagnostics
-    assert [n.policy_name for n in resp.not_applicable] == ["s3-trigger-copy-object"]
+    assert sorted(n.policy_name for n in resp.not_applicable) == ["s3-trigger-copy-object",
+                                                                  "s3-trigger-object-created-events"]
 
 
 def test_configure_and_config_reaches_the_policy(stub):

@@ -10,13 +10,14 @@ from policy_testkit import (BUCKET, LOGS, QUEUE_ARN, REGION, SM_ARN, T_BUCKET, T
                             T_ROLE_POLICY, T_RULE, T_TARGET, T_TRAIL, TUTORIAL_CONSOLE_PATTERN, U, Stack,
                             advanced_selectors, assert_clean, assert_violation, basic_log_everything,
                             cloudtrail_pattern, object_created_pattern, policy, reference_stack,
-                            run_resource, run_stack, start_policy, trust_policy, urn)
+                            run_both, run_resource, run_stack, start_policy, trust_policy, urn)
 
 MANDATORY = {"s3-trigger-same-region", "s3-trigger-object-created-events", "s3-trigger-trail-logs-bucket",
              "s3-trigger-eventbridge-enabled", "s3-trigger-no-trail-feedback-loop",
              "s3-trigger-least-privilege-role", "s3-trigger-kms-key-policy"}
 ADVISORY = {"s3-trigger-copy-object", "s3-trigger-dead-letter-queue", "s3-trigger-trail-cost",
-            "s3-trigger-trail-quota"}
+            "s3-trigger-trail-quota", "s3-trigger-target-after-permissions", "s3-trigger-undecided-in-preview"}
+UNDECIDED = "s3-trigger-undecided-in-preview"
 
 
 def test_names_and_levels_are_the_interface():
@@ -30,6 +31,10 @@ def test_names_and_levels_are_the_interface():
     for name in stack:
         assert isinstance(pols[name], StackValidationPolicy)
     assert isinstance(pols["s3-trigger-copy-object"], ResourceValidationPolicy)
+    # What one rule's inputs decide is judged before the engine creates the rule (pulumi up runs resource policies
+    # before each resource's step); delivery across resources after, on the stack.
+    assert isinstance(pols["s3-trigger-object-created-events"], ResourceValidationPolicy)
+    assert isinstance(pols["s3-trigger-object-created-events"], StackValidationPolicy)
     assert isinstance(pols["s3-trigger-no-trail-feedback-loop"], ResourceValidationPolicy)
     assert pols["s3-trigger-trail-logs-bucket"].config_schema.properties["bucketsLoggedElsewhere"]["default"] == []
     assert pols["s3-trigger-trail-cost"].config_schema.properties["multipartParts"]["default"] == 100
@@ -41,7 +46,12 @@ def test_names_and_levels_are_the_interface():
 def test_reference_stack_passes_every_policy(name, preview, delivery):
     s = reference_stack(preview, delivery=delivery)
     p = policy(name)
-    if isinstance(p, StackValidationPolicy):
+    if name == UNDECIDED and preview:
+        # The role's permission is computed from the state machine's ARN: unknown in preview, and said so.
+        r = run_stack(name, s)
+        assert r.messages and all("RolePolicy 'role-policy'" in m and "StateMachine 'Helloworld'" in m
+                                  and "`pulumi up --policy-pack` judges it" in m for m in r.messages), r.text()
+    elif isinstance(p, StackValidationPolicy):
         assert_clean(run_stack(name, s))
     else:
         for i in s.items:
@@ -80,7 +90,7 @@ def test_tutorial_console_setup_put_object_only_fails():
       "detail": {"bucket": {"name": [BUCKET]}, "reason": ["PutObject"]}}, "detail.reason is \"CompleteMultipartUpload\" in the event"),
 ])
 def test_object_created_events_failures(pattern, phrase):
-    assert_violation(run_stack("s3-trigger-object-created-events", _with_pattern(json.dumps(pattern))), phrase)
+    assert_violation(run_both("s3-trigger-object-created-events", _with_pattern(json.dumps(pattern))), phrase)
 
 
 def test_rule_on_every_s3_call_starts_executions_for_parts_and_reads_that_a_trail_logs():
@@ -106,7 +116,7 @@ def test_notification_rule_on_deletes_starts_executions_for_them():
 
 
 def test_object_created_events_invalid_json_of_s3_rule():
-    r = run_stack("s3-trigger-object-created-events", _with_pattern('{"source": ["aws.s3"'))
+    r = run_both("s3-trigger-object-created-events", _with_pattern('{"source": ["aws.s3"'))
     assert_violation(r, "not valid JSON")
 
 
@@ -181,11 +191,14 @@ def test_state_machine_in_another_region_fails_in_preview_via_property_dependenc
     assert_violation(run_stack("s3-trigger-same-region", s), "the target StateMachine 'Helloworld' is in eu-west-1")
 
 
-def test_unknown_unlinked_target_arn_fails_closed():
+def test_unknown_unlinked_target_arn_is_undecided_not_refused():
     s = reference_stack(preview=True)
     s.get("target")["propdeps"]["arn"] = []
     s.get("target")["deps"] = []
-    assert_violation(run_stack("s3-trigger-same-region", s), "cannot verify during preview")
+    assert_clean(run_stack("s3-trigger-same-region", s))
+    r = run_stack(UNDECIDED, s)
+    assert_violation(r, "the arn of EventTarget 'target' is unknown during preview and depends on no resource")
+    assert_violation(r, "`pulumi up --policy-pack` judges it")
 
 
 # ---- s3-trigger-trail-logs-bucket ------------------------------------------------------------------
@@ -340,11 +353,13 @@ def test_managed_policy_attachment_fails():
 def test_preview_unknown_resource_passes_only_when_it_comes_from_the_target_state_machine():
     s = reference_stack(preview=True)
     assert_clean(run_stack("s3-trigger-least-privilege-role", s))
+    assert_violation(run_stack(UNDECIDED, s), "computed from StateMachine 'Helloworld', the target")
     other = s.add("aws:sfn/stateMachine:StateMachine", "Other", {"name": "Other", "arn": U})
     s.get("role-policy")["propdeps"]["policy"] = [other]
-    assert_violation(run_stack("s3-trigger-least-privilege-role", s), "cannot verify during preview")
+    # Computed from another machine: it names that machine, which the target's role may not be allowed (decided).
+    assert_violation(run_stack("s3-trigger-least-privilege-role", s), "computed from StateMachine 'Other', not only")
     s.get("role-policy")["propdeps"]["policy"] = []
-    assert_violation(run_stack("s3-trigger-least-privilege-role", s), "do not show that it comes from")
+    assert_violation(run_stack(UNDECIDED, s), "do not show that it comes from")
 
 
 def test_preview_known_document_with_unknown_resource():

@@ -1,0 +1,45 @@
+"""Terraform-like CloudTrail rule with no trail at all.
+
+Translated from a Terraform module: `bucketName = [aws_s3_bucket.raw.id]` in a CloudTrail-shaped pattern, and
+the module that created the trail was never included. No trail logs the bucket and it sends no EventBridge
+notifications, so no event of an upload exists, whatever the pattern says.
+"""
+
+import json
+
+import pulumi
+import pulumi_aws as aws
+
+region = aws.get_region().region
+account = aws.get_caller_identity().account_id
+
+raw = aws.s3.Bucket("raw")
+# The workflow every upload should start.
+sfn_role = aws.iam.Role("workflow-role", assume_role_policy=json.dumps({
+    "Version": "2012-10-17",
+    "Statement": [{"Effect": "Allow", "Principal": {"Service": "states.amazonaws.com"}, "Action": "sts:AssumeRole"}]}))
+workflow = aws.sfn.StateMachine("workflow", role_arn=sfn_role.arn, definition=json.dumps({
+    "StartAt": "Process", "States": {"Process": {"Type": "Pass", "End": True}}}))
+
+rule = aws.cloudwatch.EventRule("raw-object-created", event_pattern=raw.id.apply(lambda bucket_id: json.dumps({
+    "source": ["aws.s3"], "detail-type": ["AWS API Call via CloudTrail"],
+    "detail": {"eventSource": ["s3.amazonaws.com"], "eventName": ["PutObject", "CompleteMultipartUpload", "CopyObject"],
+               "requestParameters": {"bucketName": [bucket_id]}}})))
+# The role EventBridge assumes to start the workflow: this rule only, StartExecution only.
+events_role = aws.iam.Role("events-role", assume_role_policy=pulumi.Output.json_dumps({
+    "Version": "2012-10-17",
+    "Statement": [{"Effect": "Allow", "Principal": {"Service": "events.amazonaws.com"}, "Action": "sts:AssumeRole",
+                   "Condition": {"StringEquals": {"aws:SourceAccount": account, "aws:SourceArn": rule.arn}}}]}))
+start = aws.iam.RolePolicy("events-role-start", role=events_role.id, policy=pulumi.Output.json_dumps({
+    "Version": "2012-10-17",
+    "Statement": [{"Effect": "Allow", "Action": "states:StartExecution", "Resource": workflow.arn}]}))
+# Dead-letter queue for events EventBridge cannot deliver; only this rule may write to it.
+dlq = aws.sqs.Queue("trigger-dlq", message_retention_seconds=1209600)
+dlq_policy = aws.sqs.QueuePolicy("trigger-dlq-policy", queue_url=dlq.id, policy=pulumi.Output.json_dumps({
+    "Version": "2012-10-17",
+    "Statement": [{"Effect": "Allow", "Principal": {"Service": "events.amazonaws.com"}, "Action": "sqs:SendMessage",
+                   "Resource": dlq.arn, "Condition": {"ArnEquals": {"aws:SourceArn": rule.arn}}}]}))
+aws.cloudwatch.EventTarget("start-workflow", rule=rule.name, arn=workflow.arn, role_arn=events_role.arn,
+                           dead_letter_config={"arn": dlq.arn},
+                           retry_policy={"maximum_retry_attempts": 8, "maximum_event_age_in_seconds": 3600},
+                           opts=pulumi.ResourceOptions(depends_on=[start, dlq_policy]))
