@@ -36,8 +36,8 @@ def _group(parts: tuple) -> str:
 
 
 #: The longest groups start first (workers take groups in collection order), so none of them is left to run alone at
-#: the end: the new-user test (builds and installs the release), the corpus, the component package's consumers.
-_LONG_FIRST = ("release/test_new_user.py", "corpus/test_corpus.py", "component-package")
+#: the end: the new-user test (builds and installs the release), the corpora, the component package's consumers.
+_LONG_FIRST = ("release/test_new_user.py", "corpus/test_corpus.py", "corpus/test_wild.py", "component-package")
 
 
 @pytest.hookimpl(tryfirst=True)   # before pytest-xdist's own hook, which reads the xdist_group marks
