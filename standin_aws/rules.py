@@ -393,7 +393,11 @@ RULES: dict[str, TypeRule] = {
         # eventPattern: LocalStack's EventBridge rule engine (meaning.py); roleArn: ValidARN.
         checks={"eventPattern": event_pattern_problem, "roleArn": arn_problem, "description": _at_most(512),
                 "eventBusName": _bus_name_problem,
-                "state": _one_of("ENABLED", "DISABLED", "ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS")},
+                "state": _one_of("ENABLED", "DISABLED", "ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS"),
+                # PutRule's ScheduleExpression: "rate(...)" or "cron(...)", at most 256 characters (the
+                # CloudFormation schema's pattern and maxLength).
+                "scheduleExpression": _all(_at_most(256), _pattern(r"(rate\(.+\)|cron\(.+\))?",
+                                                                    "schedule expressions are rate(...) or cron(...)"))},
     ),
     "aws:cloudwatch/eventTarget:EventTarget": TypeRule(
         name=NameRule("targetId", 64, _pattern(r"[.\-_A-Za-z0-9]+", "target ids use only letters, digits, '.', "

@@ -21,10 +21,12 @@ _TESTS = pathlib.Path(__file__).resolve().parent
 _ENGINE_DIRS = ("engine", "corpus", "packaging", "proof", "release")
 
 
-#: Under pytest-xdist (`scripts/test` runs `--dist loadgroup`), each module is one group: it runs whole on one worker,
-#: so its module fixtures (a deployment, the corpus's verdicts) are made once. Modules that run the checkout's
-#: component-package/ through the engine share one group: `pulumi package add` and `package get-schema` install its
-#: dependencies into component-package/venv and cache its schema beside it, which two workers must not do at once.
+#: Under pytest-xdist (`scripts/test`), each module is one group: it runs whole on one worker, so its module fixtures
+#: (a deployment, the corpus's verdicts) are made once and its tests keep their order. Modules that run the
+#: checkout's component-package/ through the engine share one group: `pulumi package add` and `package get-schema`
+#: install its dependencies into component-package/venv and cache its schema beside it, which two workers must not
+#: do at once. (The scheduler below does the grouping: pytest-xdist 3.8's own `--dist loadgroup` renames node ids
+#: through an attribute pytest 9.2 no longer reads, so its xdist_group marks have no effect.)
 _SHARED_GROUPS = {("packaging",): "component-package"}
 
 
@@ -40,16 +42,35 @@ def _group(parts: tuple) -> str:
 _LONG_FIRST = ("release/test_new_user.py", "corpus/test_corpus.py", "corpus/test_wild.py", "component-package")
 
 
-@pytest.hookimpl(tryfirst=True)   # before pytest-xdist's own hook, which reads the xdist_group marks
+def _parts(item) -> tuple:
+    return pathlib.Path(str(item.fspath)).resolve().relative_to(_TESTS).parts
+
+
+def pytest_itemcollected(item):
+    parts = _parts(item)
+    if parts and parts[0] in _ENGINE_DIRS:
+        item.add_marker(pytest.mark.engine)
+    if parts and parts[0] == "e2e":
+        item.add_marker(pytest.mark.emulator)
+
+
 def pytest_collection_modifyitems(config, items):
-    groups = {}
-    for item in items:
-        parts = pathlib.Path(str(item.fspath)).resolve().relative_to(_TESTS).parts
-        if parts and parts[0] in _ENGINE_DIRS:
-            item.add_marker(pytest.mark.engine)
-        if parts and parts[0] == "e2e":
-            item.add_marker(pytest.mark.emulator)
-        groups[item] = _group(parts)
-        item.add_marker(pytest.mark.xdist_group(groups[item]))
     rank = {group: i for i, group in enumerate(_LONG_FIRST)}
-    items.sort(key=lambda item: rank.get(groups[item], len(rank)))   # stable: the rest keep their order
+    items.sort(key=lambda item: rank.get(_group(_parts(item)), len(rank)))   # stable: the rest keep their order
+
+
+def _group_of_nodeid(nodeid: str) -> str:
+    path = pathlib.PurePosixPath(nodeid.split("::", 1)[0])
+    parts = path.parts[1:] if path.parts[:1] == ("tests",) else path.parts
+    return _group(tuple(parts))
+
+
+def pytest_xdist_make_scheduler(config, log):
+    """Groups of whole modules (see _SHARED_GROUPS), handed to workers in collection order, longest first."""
+    from xdist.scheduler import LoadScopeScheduling  # noqa: PLC0415  (only under pytest-xdist)
+
+    class ModuleGroups(LoadScopeScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            return _group_of_nodeid(nodeid)
+
+    return ModuleGroups(config, log)

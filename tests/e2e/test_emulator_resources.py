@@ -207,8 +207,12 @@ def test_invokes_answer_from_the_emulator(backend):
     assert ident["accountId"] == ACCOUNT and ident["arn"].startswith(f"arn:aws:iam::{ACCOUNT}:")
     assert backend.invoke("aws:index/getPartition:getPartition", {}, REGION)["partition"] == "aws"
     assert backend.invoke("aws:index/getRegion:getRegion", {}, "eu-west-1")["region"] == "eu-west-1"
-    with pytest.raises(StandInError, match="aws:s3/getBucket:getBucket"):
+    # getBucket (the component's region check of an existing bucket) answers from GetBucketLocation: a bucket that
+    # does not exist is S3's NoSuchBucket, named; an invoke the stand-in does not implement names its token.
+    with pytest.raises(StandInError, match="NoSuchBucket.*'x'"):
         backend.invoke("aws:s3/getBucket:getBucket", {"bucket": "x"}, REGION)
+    with pytest.raises(StandInError, match="aws:s3/getObject:getObject"):
+        backend.invoke("aws:s3/getObject:getObject", {"bucket": "x", "key": "k"}, REGION)
 
 
 def _trail_inputs(log_bucket: str, watched: str, **over) -> dict:

@@ -83,6 +83,9 @@ CFN: dict[str, tuple[str, dict, dict[str, Optional[str]]]] = {
     "aws:s3/bucketNotification:BucketNotification": ("AWS::S3::Bucket", {"bucket": "uploads-1234567",
                                                                          "eventbridge": True}, {
         "bucket": NO, "region": NO, "eventbridge": NO,  # NotificationConfiguration.EventBridgeConfiguration: a flag
+        # NotificationConfiguration.QueueConfigurations: no constraint beyond its required Event and Queue, which
+        # pulumi-aws's schema (queues[].events, queues[].queueArn, both required) already enforces before Check.
+        "queues": NO,
     }),
     "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration": ("AWS::S3::Bucket", {
         "bucket": "uploads-1234567", "rules": [{"id": "expire", "status": "Enabled", "expiration": {"days": 30}}]}, {
@@ -113,6 +116,7 @@ CFN: dict[str, tuple[str, dict, dict[str, Optional[str]]]] = {
         "state": "ENABLED", "tags": {"team": "data"}}, {
         "name": "Name", "description": "Description", "state": "State", "tags": "Tags", "eventBusName": "EventBusName",
         "eventPattern": "EventPattern",   # object|string; the grammar: LocalStack's rule engine (meaning.py)
+        "scheduleExpression": "ScheduleExpression",
         "region": NO,
     }),
     "aws:cloudwatch/eventTarget:EventTarget": ("AWS::Events::Rule", {
