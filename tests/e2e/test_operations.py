@@ -30,6 +30,7 @@ from pathlib import Path
 from urllib.parse import quote
 
 import pytest
+from botocore.exceptions import ClientError
 
 from s3_triggered_state_machine.alarms import Thresholds, alarm_definitions, default_thresholds
 from s3_triggered_state_machine.target import execution_input
@@ -153,9 +154,17 @@ def test_the_failed_invocations_alarm_goes_to_alarm_and_notifies_the_topic(stack
     deadline = time.monotonic() + 2.5 * ALARM_PERIOD
     state = None
     while time.monotonic() < deadline:
-        cw.put_metric_data(Namespace="AWS/Events", MetricData=[{
-            "MetricName": "FailedInvocations", "Dimensions": [{"Name": "RuleName", "Value": out["ruleName"]}],
-            "Value": 1.0, "Unit": "Count"}])
+        try:
+            cw.put_metric_data(Namespace="AWS/Events", MetricData=[{
+                "MetricName": "FailedInvocations", "Dimensions": [{"Name": "RuleName", "Value": out["ruleName"]}],
+                "Value": 1.0, "Unit": "Count"}])
+        except ClientError as error:
+            # Seen here twice in a long session (before and after this release's changes): LocalStack 4.8.1's
+            # CloudWatch keeps metrics in a sqlite file and sometimes answers InternalError "unable to open database
+            # file". That is the emulator's store failing, not the alarm; anything else is a failure.
+            if "unable to open database file" not in str(error):
+                raise
+            pytest.skip(f"LocalStack 4.8.1's CloudWatch metric store failed: {error}")
         state = cw.describe_alarms(AlarmNames=[name])["MetricAlarms"][0]["StateValue"]
         if state == "ALARM":
             break
