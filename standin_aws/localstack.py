@@ -31,6 +31,7 @@ STATUS_NOT_EMULATED = "not emulated"
 from .backend import Backend, StandInError
 from . import rules
 from .rules import UNKNOWN
+from .cloudtrail import _get
 
 
 EmulatorError = StandInError
@@ -50,14 +51,7 @@ class DestroyError(EmulatorError):
 
 
 # --------------------------------------------------------------------------------------------------------- helpers
-def _get(d: dict | None, camel: str, default: Any = None) -> Any:
-    """A nested input by its wire name, tolerating the snake_case spelling of the same key."""
-    if not d:
-        return default
-    if camel in d:
-        return d[camel]
-    snake = re.sub(r"([A-Z])", lambda m: "_" + m.group(1).lower(), camel)
-    return d.get(snake, default)
+# _get (a nested input by its wire name or its snake_case spelling) is cloudtrail.py's, imported below.
 
 
 def _present(v: Any) -> bool:
