@@ -86,9 +86,11 @@ def run_gate(program_dir=".", *, policy_packs: Sequence[str] = (), policy_pack_c
 
 def run_gate_modes(program_dir=".", modes: Sequence[str] = ("preview", "update"), *,
                    policy_packs: Sequence[str] = (), policy_pack_configs: Sequence[str] = (), stack: str = "dev",
-                   config: Optional[dict[str, str]] = None) -> dict[str, GateResult]:
+                   config: Optional[dict[str, str]] = None,
+                   env: Optional[dict[str, str]] = None) -> dict[str, GateResult]:
     """The gate's verdicts on a program in each mode ("preview", then "update": `pulumi up` on the same throwaway
-    state, which a preview leaves untouched), on one throwaway stack; never raises for a bad program or pack."""
+    state, which a preview leaves untouched), on one throwaway stack; never raises for a bad program or pack. `env`
+    adds variables to every command's environment (the engine passes them on to the program, providers and packs)."""
     program = Path(program_dir)
     unknown = set(modes) - {"preview", "update"}
     if unknown:
@@ -97,7 +99,7 @@ def run_gate_modes(program_dir=".", modes: Sequence[str] = ("preview", "update")
         return {mode: GateResult(EXIT_ERROR, error=_not_a_program(program)) for mode in modes}
     results: dict[str, GateResult] = {}
     try:
-        with ThrowawayStack(program, stack=stack, config=config) as st:
+        with ThrowawayStack(program, stack=stack, config=config, env=env) as st:
             for mode in modes:
                 results[mode] = _result(st.judge(update=mode == "update", policy_packs=[Path(p) for p in policy_packs],
                                                  policy_configs=[Path(c) for c in policy_pack_configs]))

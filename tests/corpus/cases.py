@@ -106,3 +106,18 @@ PREVIEW: dict[str, frozenset] = {
     'ct-bad-deny-statement': frozenset(),
     'eb-bad-policy-describe-only': frozenset(),
 }
+
+
+#: The broken programs whose preview reports fewer faults than their update, each with a correct TWIN: the same
+#: program with one edit inside the value preview cannot see (old text -> new text). tests/corpus/test_undecidable.py
+#: proves that the twin hands every policy pack exactly what the broken program hands it in preview (the recorder
+#: pack's records are equal), while the update stops the broken one and passes the twin. No pack can therefore stop
+#: the broken program in preview without refusing the correct twin: the update decides these, before the resource is
+#: created where one resource's inputs decide (resource policies run before each step).
+UNDECIDABLE: dict[str, tuple[str, str]] = {
+    'ct-bad-pattern-by-id-putonly': ('"detail": {"eventName": ["PutObject"],',
+                                     '"detail": {"eventName": ["PutObject", "CompleteMultipartUpload", "CopyObject"],'),
+    'ct-bad-deny-statement': ('{"Effect": "Deny", "Action": "states:*", "Resource": "*"}',
+                              '{"Effect": "Deny", "Action": "states:DeleteStateMachine", "Resource": "*"}'),
+    'eb-bad-policy-describe-only': ('"Action": "states:DescribeStateMachine"', '"Action": "states:StartExecution"'),
+}

@@ -57,3 +57,21 @@ PREVIEW: dict[str, frozenset] = {
     "ts-eb-bad-no-notification": F({TLB}),        # unknown pattern, no event by either path
     "ts-eb-bad-no-notification-and-describe-only": F({EBE}),  # the action sits inside a document from workflow.arn
 }
+
+
+#: The programs whose preview reports fewer faults than their update, each with a TWIN: the same program with one edit
+#: inside the value preview cannot see (old text -> new text), whose update verdict is the broken program's preview
+#: verdict. tests/corpus/test_undecidable.py proves that the twin hands every policy pack exactly what the original
+#: hands it in preview, so no pack can report more in preview without refusing the twin.
+UNDECIDABLE: dict[str, tuple[str, str]] = {
+    "py-ct-bad-cdk-putobject-only": ('"eventSource": ["s3.amazonaws.com"], "eventName": ["PutObject"]}',
+                                     '"eventSource": ["s3.amazonaws.com"], '
+                                     '"eventName": ["PutObject", "CompleteMultipartUpload", "CopyObject"]}'),
+    # The twin trusts every rule of the account and region, written from the other rule's ARN (the same dependency).
+    "py-eb-bad-trust-other-rule": ('"Condition": {"StringEquals": {"aws:SourceAccount": account, '
+                                   '"aws:SourceArn": archive_rule.arn}}',
+                                   '"Condition": {"StringEquals": {"aws:SourceAccount": account}, "StringLike": '
+                                   '{"aws:SourceArn": archive_rule.arn.apply(lambda a: a.rsplit("/", 1)[0] + "/*")}}'),
+    "ts-eb-bad-no-notification-and-describe-only": ('Action: "states:DescribeStateMachine"',
+                                                    'Action: "states:StartExecution"'),
+}
