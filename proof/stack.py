@@ -196,7 +196,10 @@ class ThrowawayStack:
 
     def remove(self) -> None:
         """Forget the stack (after destroy) and its workdir."""
-        if self.created:
+        # A stack whose state lives in this object's own workdir is forgotten with the workdir: `pulumi stack rm
+        # --force` would only delete the same files (and forgets, never destroys, what the stack created).
+        forgotten_with_workdir = self._own_workdir and self.env().get("S3TSM_STATE_DIR") == str(self.state_dir)
+        if self.created and not forgotten_with_workdir:
             # `pulumi stack rm` also deletes Pulumi.<stack>.yaml next to the Pulumi.yaml it runs on: run it on the
             # shadow copy in the workdir, never on the program (whose own stack file must survive).
             shadow = self.config_file.parent

@@ -5,6 +5,8 @@ Assertions are made on the recorded registrations after the program has finished
 
 from __future__ import annotations
 
+import asyncio
+
 import json
 from dataclasses import dataclass, field
 from typing import Any, Callable
@@ -113,6 +115,12 @@ def run_program(build: Callable[[], Any], *, region: str = REGION, stack: str = 
 
     Pass `run` to keep the record even when the program raises."""
     run = Run() if run is None else run
+    # Pulumi's mocks run on the thread's current event loop. A test that ran `asyncio.run()` earlier in this process
+    # (any module, on any xdist worker) leaves the main thread with none, and the program would fail to start.
+    try:
+        asyncio.get_event_loop_policy().get_event_loop()
+    except RuntimeError:
+        asyncio.set_event_loop(asyncio.new_event_loop())
     mocks = RecordingMocks(run, region, preview)
     pulumi.runtime.set_mocks(mocks, project="s3-triggered-state-machine", stack=stack, preview=preview,
                              monitor=RecordingMonitor(mocks))

@@ -38,27 +38,40 @@ def test_tutorial_stack_passes_the_policy_pack_in_preview(delivery):
     assert not verdict.errors
 
 
-@pytest.mark.parametrize("update", [False, True], ids=["preview", "update"])
+@pytest.fixture(scope="module")
+def fixture_verdicts():
+    """Each fixture program's verdict under `pulumi preview`, then under `pulumi up` on the same throwaway stack (a
+    preview leaves the state untouched), programs side by side: one stack per program for both modes, and the
+    differential test below reads the same preview."""
+    from concurrent.futures import ThreadPoolExecutor  # noqa: PLC0415
+
+    def one(program):
+        with ThrowawayStack(PROGRAMS / program) as stack:
+            return program, {"preview": stack.judge(), "update": stack.judge(update=True)}
+
+    with ThreadPoolExecutor(4) as pool:
+        return dict(pool.map(one, sorted(BROKEN) + list(GOOD)))
+
+
+@pytest.mark.parametrize("mode", ["preview", "update"])
 @pytest.mark.parametrize("program", sorted(BROKEN) + list(GOOD))
-def test_fixture_programs_get_their_mandatory_verdict_from_the_real_engine(program, update):
+def test_fixture_programs_get_their_mandatory_verdict_from_the_real_engine(fixture_verdicts, program, mode):
     """Each broken fixture is stopped by exactly its policy and each good one passes, under `pulumi preview` and
     under `pulumi up` (where the stack policies run again with every value known)."""
-    with ThrowawayStack(PROGRAMS / program) as stack:
-        verdict = stack.judge(update=update)
+    verdict = fixture_verdicts[program][mode]
     expected = {BROKEN[program]} if program in BROKEN else set()
     assert verdict.policies() == expected, verdict.result.output[-4000:]
     assert verdict.returncode == (1 if expected else 0), verdict.result.output[-4000:]
 
 
 @pytest.mark.parametrize("program", sorted(BROKEN) + list(GOOD))
-def test_differential_gate_command_agrees_with_the_engines_events(program):
+def test_differential_gate_command_agrees_with_the_engines_events(fixture_verdicts, program):
     """Differential: `python -m proof gate` (the engine's human output, exit code read from it) reaches the
     verdict the engine's own JSON events give, on every fixture."""
     import subprocess  # noqa: PLC0415
     import sys  # noqa: PLC0415
 
-    with ThrowawayStack(PROGRAMS / program) as stack:
-        engine = stack.judge().policies()
+    engine = fixture_verdicts[program]["preview"].policies()
     proc = subprocess.run([sys.executable, "-m", "proof", "gate", str(PROGRAMS / program), "--policy-pack",
                            str(POLICIES)], cwd=ROOT, capture_output=True, text=True, timeout=600)
     assert proc.returncode == (1 if engine else 0), proc.stdout[-3000:] + proc.stderr
