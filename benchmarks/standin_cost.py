@@ -101,6 +101,8 @@ def main(argv=None) -> int:
     trees = {}
     try:
         trees = {"new": make_tree(work / "new", None), "old": make_tree(work / "old", args.base)}
+        for name, tree in trees.items():   # each tree runs its own stand-in: the old one has no meaning checks
+            print(f"  {name}: {tree / 'standin_aws'}, meaning.py {'present' if (tree / 'standin_aws' / 'meaning.py').is_file() else 'absent'}")
         runs: dict[str, list[dict]] = {"new": [], "old": []}
         for r in range(args.rounds):
             for name in (("old", "new") if r % 2 == 0 else ("new", "old")):
