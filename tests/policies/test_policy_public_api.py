@@ -22,6 +22,8 @@ import re
 from pathlib import Path
 
 import pytest
+
+from tests.sources import parse
 from pulumi_policy import (EnforcementLevel, ResourceValidationArgs, ResourceValidationPolicy, StackValidationArgs,
                            StackValidationPolicy)
 from pulumi_policy.proxy import UnknownValueError, unknown_checking_proxy
@@ -48,7 +50,7 @@ def _from_library(module: str | None) -> bool:
 
 def private_uses(source: str) -> list[str]:
     """Each use of a private name of pulumi, pulumi_policy or pulumi_aws in ``source``, as ``line: what``."""
-    tree = ast.parse(source)
+    tree = parse(source)   # in a fresh thread: tests/sources.py
     library_names: set[str] = set()    # local names bound to the libraries' modules or objects
     found = []
     for node in ast.walk(tree):

@@ -23,6 +23,8 @@ from pathlib import Path
 from typing import Any, Iterator, Optional
 
 import pytest
+
+from tests.sources import parse
 import regex  # JSON Schema patterns (cfn-lint's) use \\p{...} classes, which `re` lacks
 
 from standin_aws import rules
@@ -229,7 +231,7 @@ def _set_by_source() -> dict[str, set[str]]:
     """(type, property) for every `aws.<module>.<Resource>(..., keyword=...)` in the Python programs."""
     found: dict[str, set[str]] = {}
     for path in _program_files():
-        for node in ast.walk(ast.parse(path.read_text())):
+        for node in ast.walk(parse(path.read_text())):   # tests/sources.py
             f = getattr(node, "func", None)
             if not (isinstance(node, ast.Call) and isinstance(f, ast.Attribute) and isinstance(f.value, ast.Attribute)
                     and isinstance(f.value.value, ast.Name) and f.value.value.id == "aws"):
