@@ -23,9 +23,9 @@ LocalStack is copied into this project. Where .venv-localstack is missing, patte
 from __future__ import annotations
 
 import ast
-import concurrent.futures
 import fnmatch
 import functools
+import gc
 import importlib.util
 import json
 import os
@@ -81,10 +81,15 @@ def _pattern_compiler() -> Any:
     path = site / "localstack" / "services" / "events" / "event_rule_engine.py"
     source = path.read_text()
     imports = set()
-    # Parsed in a fresh thread: in a test process, CPython 3.11's ast.parse can fail with "AST constructor recursion
-    # depth mismatch" in a thread that much asyncio work left off balance (tests/sources.py says more).
-    with concurrent.futures.ThreadPoolExecutor(1) as pool:
-        tree = pool.submit(ast.parse, source).result()
+    # With the collector off: in a test process with other threads, CPython 3.11's ast.parse can fail with "AST
+    # constructor recursion depth mismatch" (tests/sources.py says why).
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        tree = ast.parse(source)
+    finally:
+        if collecting:
+            gc.enable()
     for node in ast.walk(tree):
         if isinstance(node, ast.Import):
             imports |= {("import", a.name) for a in node.names}
