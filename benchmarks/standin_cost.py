@@ -66,7 +66,8 @@ def run_workload(tree: Path, programs: list[str], workers: int) -> dict:
     it and of every process it waited for (RUSAGE_CHILDREN rolls up each waited-for descendant)."""
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.monotonic()
-    code = ("import json, sys\nfrom concurrent.futures import ThreadPoolExecutor\nfrom proof.gate import run_gate_modes\n"
+    code = ("import json, sys\nfrom concurrent.futures import ThreadPoolExecutor\n"
+            "from proof.gate import run_gate_modes\n"
             "programs, workers = json.loads(sys.argv[1]), int(sys.argv[2])\n"
             "def one(p):\n    r = run_gate_modes(p, ('preview', 'update'), policy_packs=['policies'])\n"
             "    return p, {m: [r[m].exit_code, sorted({d.policy for d in r[m].mandatory})] for m in r}\n"
@@ -102,7 +103,8 @@ def main(argv=None) -> int:
     try:
         trees = {"new": make_tree(work / "new", None), "old": make_tree(work / "old", args.base)}
         for name, tree in trees.items():   # each tree runs its own stand-in: the old one has no meaning checks
-            print(f"  {name}: {tree / 'standin_aws'}, meaning.py {'present' if (tree / 'standin_aws' / 'meaning.py').is_file() else 'absent'}")
+            has_checks = (tree / "standin_aws" / "meaning.py").is_file()
+            print(f"  {name}: {tree / 'standin_aws'}, meaning.py {'present' if has_checks else 'absent'}")
         runs: dict[str, list[dict]] = {"new": [], "old": []}
         for r in range(args.rounds):
             for name in (("old", "new") if r % 2 == 0 else ("new", "old")):
