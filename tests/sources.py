@@ -1,9 +1,9 @@
 """Parsing Python source in a test, out of reach of CPython 3.11's "AST constructor recursion depth mismatch".
 
-CPython 3.11 keeps the AST constructor's depth counter in the interpreter, not in the thread
-(python/cpython#106905, pytest-dev/pytest#10763). When the collector runs Python code in the middle of a
-conversion (finalizers, weakref callbacks), another thread can take the GIL and start a conversion of its own, and
-the first one ends with `SystemError: AST constructor recursion depth mismatch`. Seen here on 3.11.7, twice, in a
+CPython 3.11 keeps the AST constructor's depth counter in the interpreter's AST state, not in the thread
+(python/cpython#106905, pytest-dev/pytest#10763). The likely way it goes wrong here: the collector runs Python code
+in the middle of a conversion (finalizers, weakref callbacks), another thread takes the GIL and converts too, and the
+first conversion ends with `SystemError: AST constructor recursion depth mismatch`. Seen here on 3.11.7, twice, in a
 pytest-xdist worker (3 workers, fresh-clone CI), on the largest file the public-API test parses; a fresh thread did
 not help, so the cause is not the calling thread's own state. :func:`parse` runs `ast.parse` with the collector off,
 so the conversion runs no Python code and cannot interleave, and parses once more if the error still comes (the
