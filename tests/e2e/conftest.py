@@ -26,6 +26,16 @@ def localstack():
         ls.stop()
 
 
+@pytest.fixture(scope="module")
+def credentials():
+    """Test credentials in the environment, for the operations command, which uses boto3's ordinary credential chain
+    (LocalStack takes any key). A module asks for them with `pytestmark = pytest.mark.usefixtures("credentials")`."""
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("AWS_ACCESS_KEY_ID", "test")
+        mp.setenv("AWS_SECRET_ACCESS_KEY", "test")
+        yield
+
+
 @pytest.fixture(scope="session")
 def endpoint(localstack) -> str:
     return localstack.endpoint

@@ -41,7 +41,7 @@ from standin_aws.localstack import query_protocol_session
 
 from .helpers import REGION, REPO, Executions
 
-pytestmark = pytest.mark.emulator
+pytestmark = [pytest.mark.emulator, pytest.mark.usefixtures("credentials")]
 
 PROGRAM = Path(__file__).resolve().parent / "programs" / "operations"
 PREFIX, SUFFIX = "in/", ".txt"
@@ -54,15 +54,6 @@ NOT_MATCHING = ["in/photo.png", "other/x.txt", "in.txt"]
 AFTER = "in/after deploy.txt"
 #: The shortest period an alarm on a standard one-minute metric may have (components/s3_triggered_state_machine/alarms.py).
 ALARM_PERIOD = 60
-
-
-@pytest.fixture(scope="module", autouse=True)
-def credentials():
-    """The operations command uses boto3's ordinary credential chain; LocalStack takes any key."""
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setenv("AWS_ACCESS_KEY_ID", "test")
-        mp.setenv("AWS_SECRET_ACCESS_KEY", "test")
-        yield
 
 
 @pytest.fixture(scope="module")

@@ -22,18 +22,10 @@ from s3_triggered_state_machine.operations.cli import main
 
 from .helpers import deploy_tutorial, teardown
 
-pytestmark = pytest.mark.emulator
+pytestmark = [pytest.mark.emulator, pytest.mark.usefixtures("credentials")]
 
 PREFIX = "canary/"
 BROKEN_TIMEOUT = "4"  # seconds: LocalStack delivers in about 0.3 s, so a broken link shows at once
-
-
-@pytest.fixture(scope="module", autouse=True)
-def credentials():
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setenv("AWS_ACCESS_KEY_ID", "test")
-        mp.setenv("AWS_SECRET_ACCESS_KEY", "test")
-        yield
 
 
 @pytest.fixture(scope="module")
