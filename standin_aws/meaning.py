@@ -5,7 +5,7 @@
 | Amazon States Language definitions | `statelint` (PyPI, a Python port of awslabs' statelint) | catches what Step Functions' `ValidateStateMachineDefinition` refuses in preview: a state with neither `Next` nor `End`, a `StartAt` naming no state, unreachable states, JSONPath and JSONata fields; pure Python |
 | EventBridge event patterns | LocalStack's rule engine, `localstack.services.events.event_rule_engine.EventPatternCompiler`, the file installed in `.venv-localstack` (localstack-core 4.8.1, pinned in proof/localstack-requirements.txt) | it validates every operator like AWS, with AWS's messages (`test_event_pattern` answers from it). moto's `EventPatternParser` (in .venv) only checks that leaves are arrays: `{"prefix": 5}`, `{"numeric": [">"]}` or `{"prefx": "a"}` pass it |
 | IAM identity, resource and trust policies | the IAM policy grammar AWS publishes in `cfn-lint` (`cfnlint/data/schemas/other/iam/policy*.json`), applied by `jsonschema` | AWS's own grammar, one schema per kind of policy (a trust policy has no `Resource`; a resource policy needs a `Principal`) |
-| regions and partitions | botocore's `endpoints.json` (`botocore.regions.EndpointResolver`) | the regions AWS lists per partition, as the SDKs resolve them |
+| regions and partitions | botocore's `endpoints.json`, resolved as `botocore.regions.EndpointResolver` does | the regions AWS lists per partition, as the SDKs resolve them |
 | ARNs | botocore's `ArnParser`, plus terraform-provider-aws's `verify.ValidARN` patterns for partition, region and account | the provider refuses a malformed ARN in Check |
 
 Written here, from AWS's documents (no library implements them): KMS's key policy lockout check
@@ -250,24 +250,28 @@ def kms_lockout_problem(props: Mapping[str, Any], caller: Mapping[str, str]) -> 
 
 # ---------------------------------------------------------------------------------------- regions and ARNs
 @functools.lru_cache(maxsize=1)
-def _endpoints() -> tuple[Any, dict]:
-    import botocore.loaders  # noqa: PLC0415
-    import botocore.regions  # noqa: PLC0415
-
-    data = botocore.loaders.create_loader().load_data("endpoints")
+def _endpoints() -> tuple[list, dict]:
+    """botocore's bundled endpoints.json, read as data: (partitions, region -> partition). Reading the file is 10 ms;
+    importing botocore's loader and resolver to read it cost 0.12 s in every stand-in process (benchmarks/README.md
+    §6), for what is a lookup in a table."""
+    spec = importlib.util.find_spec("botocore")
+    if spec is None or not spec.submodule_search_locations:
+        raise LookupError("botocore is not installed in this virtualenv (requirements-dev.txt pins it)")
+    data = json.loads((Path(spec.submodule_search_locations[0]) / "data" / "endpoints.json").read_text())
     regions = {region: p["partition"] for p in data["partitions"] for region in p.get("regions", {})}
-    return botocore.regions.EndpointResolver(data), regions
+    return data["partitions"], regions
 
 
 def partition_of(region: str) -> Optional[str]:
-    """The partition botocore resolves `region` to (its list, else its partitions' region patterns), or None."""
-    resolver, regions = _endpoints()
+    """The partition botocore resolves `region` to, or None: its list of regions, else the first partition whose
+    `regionRegex` matches, as `botocore.regions.EndpointResolver.get_partition_for_region` does."""
+    partitions, regions = _endpoints()
     if region in regions:
         return regions[region]
-    try:
-        return resolver.get_partition_for_region(region)
-    except Exception:  # botocore's UnknownRegionError
-        return None
+    for partition in partitions:
+        if "regionRegex" in partition and re.match(partition["regionRegex"], region):
+            return partition["partition"]
+    return None
 
 
 def known_region(region: str) -> bool:

@@ -208,6 +208,31 @@ def test_a_region_outside_the_provider_s_partition_or_unknown_to_aws_is_refused(
 
 
 # -------------------------------------------------------------------------------------------------- SNS topic
+def test_regions_resolve_to_the_partition_botocore_s_endpoint_resolver_gives():
+    """meaning.partition_of reads botocore's endpoints.json as data (importing botocore's loader cost 0.12 s per
+    stand-in process); it must answer as `botocore.regions.EndpointResolver.get_partition_for_region` does, for every
+    region botocore lists and for names only its partitions' patterns (or nothing) match."""
+    import botocore.exceptions  # noqa: PLC0415
+    import botocore.loaders  # noqa: PLC0415
+    import botocore.regions  # noqa: PLC0415
+
+    from standin_aws import meaning  # noqa: PLC0415
+
+    data = botocore.loaders.create_loader().load_data("endpoints")
+    resolver = botocore.regions.EndpointResolver(data)
+    listed = [r for p in data["partitions"] for r in p.get("regions", {})]
+    made_up = ["us-east-9", "cn-west-7", "us-gov-south-3", "us-iso-north-4", "eu-isoe-east-2", "mars-1", "", "US-EAST-1",
+               "us-east-1a", "aws-global", "eusc-de-east-1", "eusc-fr-east-1"]
+    assert len(listed) > 30
+    for region in listed + made_up:
+        try:
+            want = resolver.get_partition_for_region(region)
+        except botocore.exceptions.UnknownRegionError:
+            want = None
+        assert meaning.partition_of(region) == want, region
+        assert meaning.known_region(region) == (region in listed), region
+
+
 def test_sns_topic_auto_names_are_80_characters_at_most_and_fifo_topics_end_with_fifo():
     """pulumi-aws provider/resource_overrides.go, aws_sns_topic: AutoNameOptions{Maxlen: 80, Randlen: 7, PostTransform:
     name + ".fifo" when fifoTopic}."""
