@@ -7,14 +7,36 @@ mismatch" (a CPython 3.11 bug), so nothing is compiled late.
 Markers by directory: every test under tests/engine, tests/corpus, tests/packaging, tests/proof and tests/release is
 `engine` (the real Pulumi CLI); every test under tests/e2e is `emulator` (LocalStack). `bash scripts/test --fast`
 leaves out `engine`, `emulator` and `slow`.
+
+Secrets: each worker starts the Vault stand-in (proof/vault.py), and every throwaway stack (proof.stack) keeps its
+data key there (`hashivault://`) instead of behind the passphrase provider's 1,000,000-iteration PBKDF2, which costs
+0.2 CPU-s on each of the suite's ~650 Pulumi commands. Stacks made with `pulumi stack init` directly keep the
+passphrase provider, as users' stacks do.
 """
 
+import os
 import pathlib
 
 import hypothesis  # noqa: F401  (see module docstring)
 import pytest
 
 _TESTS = pathlib.Path(__file__).resolve().parent
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _throwaway_stacks_keep_their_key_in_the_vault_stand_in():
+    from proof.vault import VaultStandIn  # noqa: PLC0415
+
+    vault = VaultStandIn()
+    saved = {name: os.environ.get(name) for name in vault.env()}
+    os.environ.update(vault.env())
+    yield vault
+    for name, value in saved.items():
+        if value is None:
+            os.environ.pop(name, None)
+        else:
+            os.environ[name] = value
+    vault.close()
 #: Directories whose every test drives the real Pulumi CLI (scripts/pulumi): marked `engine`, so that the fast subset
 #: (`bash scripts/test --fast`: pure functions, Pulumi mocks, the pack's own process) can leave them out. A module
 #: elsewhere that runs the CLI says so itself with `pytestmark = pytest.mark.engine`.
