@@ -6,7 +6,7 @@
 | EventBridge event patterns | LocalStack's rule engine, `localstack.services.events.event_rule_engine.EventPatternCompiler`, the file installed in `.venv-localstack` (localstack-core 4.8.1, pinned in proof/localstack-requirements.txt) | it validates every operator like AWS, with AWS's messages (`test_event_pattern` answers from it). moto's `EventPatternParser` (in .venv) only checks that leaves are arrays: `{"prefix": 5}`, `{"numeric": [">"]}` or `{"prefx": "a"}` pass it |
 | IAM identity, resource and trust policies | the IAM policy grammar AWS publishes in `cfn-lint` (`cfnlint/data/schemas/other/iam/policy*.json`), applied by `jsonschema` | AWS's own grammar, one schema per kind of policy (a trust policy has no `Resource`; a resource policy needs a `Principal`) |
 | regions and partitions | botocore's `endpoints.json`, resolved as `botocore.regions.EndpointResolver` does | the regions AWS lists per partition, as the SDKs resolve them |
-| ARNs | botocore's `ArnParser`, plus terraform-provider-aws's `verify.ValidARN` patterns for partition, region and account | the provider refuses a malformed ARN in Check |
+| ARNs | aws-sdk-go's `arn.Parse` (the `arn:` prefix, six sections), plus terraform-provider-aws's `verify.ValidARN` patterns for partition, region and account | the provider refuses a malformed ARN in Check |
 
 Written here, from AWS's documents (no library implements them): KMS's key policy lockout check
 (`kms_lockout_problem`), tags (`tags_problem`), and CloudTrail's selector rules (standin_aws/cloudtrail.py).
@@ -301,15 +301,25 @@ _ARN_REGION = re.compile(r"[a-z]{2}(-[a-z]+)+-\d")
 _ARN_ACCOUNT = re.compile(r"aws|aws-managed|third-party|\d{12}|cw.{10}")
 
 
+def _parse_arn(value: str) -> dict:
+    """aws-sdk-go(-v2)'s `arn.Parse`, which terraform-provider-aws's ValidARN calls (aws/arn/arn.go, v1.43.0): the
+    `arn:` prefix, then `strings.SplitN(arn, ":", 6)` must give 6 sections. (botocore's ArnParser, used here before,
+    does not check the prefix, so it accepted `xrn:aws:...`; importing it also cost 0.05 s per stand-in process.)"""
+    if not value.startswith("arn:"):
+        raise ValueError("arn: invalid prefix")
+    sections = value.split(":", 5)
+    if len(sections) != 6:
+        raise ValueError("arn: not enough sections")
+    return dict(zip(("partition", "service", "region", "account", "resource"), sections[1:]))
+
+
 def arn_problem(value: Any) -> Optional[str]:
-    """Why terraform-provider-aws's ValidARN refuses `value`, or None (botocore's ArnParser splits it)."""
+    """Why terraform-provider-aws's ValidARN refuses `value`, or None."""
     if not isinstance(value, str) or value == "":
         return None
-    from botocore.utils import ArnParser, InvalidArnException  # noqa: PLC0415
-
     try:
-        parts = ArnParser().parse_arn(value)
-    except InvalidArnException as e:
+        parts = _parse_arn(value)
+    except ValueError as e:
         return f"{value!r} is an invalid ARN ({e})"
     if not _ARN_PARTITION.fullmatch(parts["partition"]):
         return f"{value!r} is an invalid ARN: invalid partition value {parts['partition']!r}"

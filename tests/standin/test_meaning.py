@@ -179,6 +179,11 @@ def test_the_default_key_policy_and_a_bypassed_lockout_check_are_accepted():
     (TARGET, {"rule": "r", "targetId": "t", "arn": "arn:aws:states:us-east-2:12345:stateMachine:M"}, "arn"),
     (ALARM, {"name": "a", "period": 60, "evaluationPeriods": 1, "alarmActions": ["alarm-topic"]}, "alarmActions"),
     (SM, {"name": "m", "roleArn": "arn:aws:iam::123:role/x"}, "roleArn"),
+    # aws-sdk-go's arn.Parse (terraform-provider-aws's ValidARN): "if !strings.HasPrefix(arn, arnPrefix) { return
+    # ARN{}, errors.New(invalidPrefix) }" with arnPrefix = "arn:"; botocore's ArnParser accepted these.
+    (TARGET, {"rule": "r", "targetId": "t", "arn": MACHINE.replace("arn:", "xrn:", 1)}, "arn"),
+    (SM, {"name": "m", "roleArn": f"ARN:aws:iam::{ACCOUNT}:role/x"}, "roleArn"),
+    (TARGET, {"rule": "r", "targetId": "t", "arn": f"arn:aws:states:us-east-2:{ACCOUNT}"}, "arn"),  # 5 sections
 ])
 def test_malformed_arns_are_refused(type_, news, prop):
     assert failures(type_, news) == [prop]
