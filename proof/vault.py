@@ -29,7 +29,6 @@ import binascii
 import json
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Optional
 
 PREFIX = "vault:v1:"
 KEY = "s3tsm-throwaway-stacks"
@@ -78,9 +77,7 @@ class VaultStandIn:
     def __init__(self) -> None:
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
         self._server.daemon_threads = True
-        self._thread: Optional[threading.Thread] = threading.Thread(target=self._server.serve_forever,
-                                                                    name="vault-stand-in", daemon=True)
-        self._thread.start()
+        threading.Thread(target=self._server.serve_forever, name="vault-stand-in", daemon=True).start()
 
     @property
     def address(self) -> str:

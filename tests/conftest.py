@@ -37,6 +37,8 @@ def _throwaway_stacks_keep_their_key_in_the_vault_stand_in():
         else:
             os.environ[name] = value
     vault.close()
+
+
 #: Directories whose every test drives the real Pulumi CLI (scripts/pulumi): marked `engine`, so that the fast subset
 #: (`bash scripts/test --fast`: pure functions, Pulumi mocks, the pack's own process) can leave them out. A module
 #: elsewhere that runs the CLI says so itself with `pytestmark = pytest.mark.engine`.
