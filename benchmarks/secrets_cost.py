@@ -25,12 +25,8 @@ sys.path.insert(0, str(ROOT))
 
 from proof.gate import run_gate_modes  # noqa: E402
 from proof.vault import VaultStandIn  # noqa: E402
+from suite_cpu import busy_seconds  # noqa: E402  (benchmarks/, the script's own directory)
 from tests.corpus.cases import CASES  # noqa: E402
-
-
-def _busy() -> float:
-    fields = [int(v) for v in Path("/proc/stat").read_text().splitlines()[0].split()[1:]]
-    return sum(fields[i] for i in (0, 1, 2, 5, 6)) / os.sysconf("SC_CLK_TCK")
 
 
 def main() -> int:
@@ -57,10 +53,10 @@ def main() -> int:
             for name in vault.env():
                 os.environ.pop(name, None)
             os.environ.update(settings[label])
-            busy, start = _busy(), time.time()
+            busy, start = busy_seconds(), time.time()
             with ThreadPoolExecutor(args.workers) as pool:
                 list(pool.map(gate, names))
-            figures[label].append((_busy() - busy, time.time() - start))
+            figures[label].append((busy_seconds() - busy, time.time() - start))
             cpu, wall = figures[label][-1]
             print(f"round {round_ + 1}, {label}: {len(names)} gates, {cpu:.1f} CPU-s, {wall:.1f} s", flush=True)
     vault.close()

@@ -41,7 +41,8 @@ KINDS = ("engine (pulumi CLI)", "Python under a language host", "Python under th
          "language hosts (pulumi-language-*)", "node", "other Python", "other")
 
 
-def _busy() -> float:
+def busy_seconds() -> float:
+    """The machine's busy CPU-seconds so far (user, nice, system, irq, softirq of /proc/stat's first line)."""
     fields = [int(v) for v in Path("/proc/stat").read_text().splitlines()[0].split()[1:]]
     return sum(fields[i] for i in (0, 1, 2, 5, 6)) / os.sysconf("SC_CLK_TCK")
 
@@ -85,12 +86,12 @@ def main(argv: list[str]) -> int:
         log = Path(tmp) / "pacct"
         log.touch()
         subprocess.run(["accton", str(log)], check=True, capture_output=True)
-        busy, start = _busy(), time.time()
+        busy, start = busy_seconds(), time.time()
         try:
             code = subprocess.call(["bash", str(ROOT / "scripts" / "test"), "-p", "no:cacheprovider", *argv], cwd=ROOT)
         finally:
             subprocess.run(["accton", "off"], check=True, capture_output=True)
-        busy, wall = _busy() - busy, time.time() - start
+        busy, wall = busy_seconds() - busy, time.time() - start
         dump = subprocess.run(["dump-acct", str(log)], check=True, capture_output=True, text=True).stdout
     recs = records(dump)
     by = table(recs)

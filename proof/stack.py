@@ -133,10 +133,11 @@ class ThrowawayStack:
         shutil.copy(self.program / "Pulumi.yaml", shadow / "Pulumi.yaml")
         # S3TSM_SECRETS_PROVIDER (set by the tests: proof/vault.py) names the stack's secrets provider; else the
         # backend's default, the passphrase provider, which users' stacks get too.
-        secrets = self.env().get("S3TSM_SECRETS_PROVIDER")
+        env = self.env()
+        secrets = env.get("S3TSM_SECRETS_PROVIDER")
         proc = subprocess.run([str(PULUMI), "-C", str(shadow), "stack", "init", self.stack, "--non-interactive",
                                *(["--secrets-provider", secrets] if secrets else [])],
-                              capture_output=True, text=True, env=self.env(), stdin=subprocess.DEVNULL, timeout=120)
+                              capture_output=True, text=True, env=env, stdin=subprocess.DEVNULL, timeout=120)
         if proc.returncode != 0:
             raise StackError(["stack", "init", self.stack], proc)
         (shadow / "Pulumi.yaml").unlink()

@@ -22,8 +22,6 @@ import re
 from pathlib import Path
 
 import pytest
-
-from tests.sources import parse
 from pulumi_policy import (EnforcementLevel, ResourceValidationArgs, ResourceValidationPolicy, StackValidationArgs,
                            StackValidationPolicy)
 from pulumi_policy.proxy import UnknownValueError, unknown_checking_proxy
@@ -31,6 +29,7 @@ from pulumi_policy.proxy import UnknownValueError, unknown_checking_proxy
 from policies.s3_trigger.framework import ResourceAndStackPolicy
 from policies.s3_trigger.values import (UNKNOWN_ARRAY, UNKNOWN_BOOLEAN, UNKNOWN_NUMBER, UNKNOWN_OBJECT,
                                         UNKNOWN_SENTINELS, UNKNOWN_STRING, plain)
+from tests.sources import parse
 
 ROOT = Path(__file__).resolve().parents[2]
 #: The product's own Python files: not the virtualenvs that `scripts/setup` (or `pulumi install`) makes inside these
@@ -50,7 +49,7 @@ def _from_library(module: str | None) -> bool:
 
 def private_uses(source: str) -> list[str]:
     """Each use of a private name of pulumi, pulumi_policy or pulumi_aws in ``source``, as ``line: what``."""
-    tree = parse(source)   # in a fresh thread: tests/sources.py
+    tree = parse(source)   # with the collector off: tests/sources.py
     library_names: set[str] = set()    # local names bound to the libraries' modules or objects
     found = []
     for node in ast.walk(tree):

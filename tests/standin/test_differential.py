@@ -23,11 +23,10 @@ from pathlib import Path
 from typing import Any, Iterator, Optional
 
 import pytest
-
-from tests.sources import parse
 import regex  # JSON Schema patterns (cfn-lint's) use \\p{...} classes, which `re` lacks
 
 from standin_aws import rules
+from tests.sources import parse
 
 REPO = Path(__file__).resolve().parents[2]
 ACCOUNT = rules.ACCOUNT_ID
