@@ -36,13 +36,13 @@ from proof.vault import VaultStandIn  # noqa: E402
 PROGRAM_PYTHON = ROOT / ".venv" / "bin" / "python"       # the tutorial stack's and the corpus programs' venv
 PACK_PYTHON = ROOT / "policies" / "venv" / "bin" / "python"
 GATE_PROGRAM = ROOT / "tests" / "corpus" / "ct-good-basic-writeonly"
+PIP_LIST = "`pip list -v --format json` (program venv, GetRequiredPackages)"
+PROBE = "`python -c 'import pulumi.run.plugin'` (pack venv, RunPlugin's probe)"
 COMMANDS = {
     "`python -c pass` (interpreter start, for scale)": [str(PROGRAM_PYTHON), "-c", "pass"],
     "`python -c 'import pulumi'` (for scale)": [str(PROGRAM_PYTHON), "-c", "import pulumi"],
-    "`pip list -v --format json` (program venv, GetRequiredPackages)": [str(PROGRAM_PYTHON), "-m", "pip", "list",
-                                                                         "-v", "--format", "json"],
-    "`python -c 'import pulumi.run.plugin'` (pack venv, RunPlugin's probe)": [str(PACK_PYTHON), "-c",
-                                                                               "import pulumi.run.plugin"],
+    PIP_LIST: [str(PROGRAM_PYTHON), "-m", "pip", "list", "-v", "--format", "json"],
+    PROBE: [str(PACK_PYTHON), "-c", "import pulumi.run.plugin"],
 }
 
 
@@ -89,7 +89,7 @@ def main(argv: list[str]) -> int:
         vault.close()
 
     gate = statistics.median(gates)
-    per_run = statistics.median(figures[list(COMMANDS)[2]]) + statistics.median(figures[list(COMMANDS)[3]])
+    per_run = statistics.median(figures[PIP_LIST]) + statistics.median(figures[PROBE])
     print(f"\nmedian CPU-s over {args.rounds} rounds (user + system):")
     for name, values in figures.items():
         print(f"  {statistics.median(values):6.3f}  {name}")
