@@ -14,7 +14,6 @@ data key there (`hashivault://`) instead of behind the passphrase provider's 1,0
 passphrase provider, as users' stacks do.
 """
 
-import os
 import pathlib
 
 import hypothesis  # noqa: F401  (see module docstring)
@@ -28,15 +27,13 @@ def _throwaway_stacks_keep_their_key_in_the_vault_stand_in():
     from proof.vault import VaultStandIn  # noqa: PLC0415
 
     vault = VaultStandIn()
-    saved = {name: os.environ.get(name) for name in vault.env()}
-    os.environ.update(vault.env())
-    yield vault
-    for name, value in saved.items():
-        if value is None:
-            os.environ.pop(name, None)
-        else:
-            os.environ[name] = value
-    vault.close()
+    try:
+        with pytest.MonkeyPatch.context() as mp:   # as tests/e2e/conftest.py's `credentials`
+            for name, value in vault.env().items():
+                mp.setenv(name, value)
+            yield vault
+    finally:
+        vault.close()
 
 
 #: Directories whose every test drives the real Pulumi CLI (scripts/pulumi): marked `engine`, so that the fast subset
